@@ -1,0 +1,66 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(CURDIR)/$(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_crm
+DEMO_DB := example_site/db.sqlite3
+
+.PHONY: demo test test-sqlite test-postgres test-e2e lint docs messages
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.demo-installed: $(VENV)/bin/python setup.cfg
+	$(PY) -m pip install -q -e ".[example]"
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/bin/python setup.cfg
+	$(PY) -m pip install -q -e ".[example,test]"
+	touch $@
+
+## Start the example site with demo data on SQLite at http://127.0.0.1:8000/
+demo: $(VENV)/.demo-installed
+	@cd example_site && $(PY) manage.py migrate --noinput -v0
+	@test -f $(DEMO_DB).demo || (cd example_site && $(PY) manage.py crm_demo) && touch $(DEMO_DB).demo
+	@echo ""
+	@echo "  Site:   http://127.0.0.1:8000/"
+	@echo "  Admin:  http://127.0.0.1:8000/admin/   login: admin   password: changeme"
+	@echo ""
+	cd example_site && $(PY) manage.py runserver 127.0.0.1:8000
+
+## Run the whole suite: lint, docs, SQLite, PostgreSQL (mandatory when CI=true), browser
+test: $(VENV)/.test-installed lint docs test-sqlite test-postgres test-e2e
+
+lint: $(VENV)/.test-installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+docs: $(VENV)/.test-installed
+	$(PY) -m mkdocs build --strict --quiet --site-dir $(CURDIR)/build/site
+
+test-sqlite: $(VENV)/.test-installed
+	$(PY) -m pytest -m "not e2e"
+
+test-postgres: $(VENV)/.test-installed
+	@if $(PY) -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not e2e"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres) and CI=true requires it." >&2; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable at 127.0.0.1:5432: skipping the PostgreSQL run."; \
+	fi
+
+test-e2e: $(VENV)/.test-installed
+	@if command -v chromium >/dev/null 2>&1; then \
+		$(PY) -m pytest -m e2e -p no:xdist; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "Chromium is not installed (apt-get install chromium) and CI=true requires the browser tests." >&2; exit 1; \
+	else \
+		echo "Chromium is not installed: skipping the browser tests."; \
+	fi
+
+## Extract and compile translations (developers only)
+messages: $(VENV)/.test-installed
+	cd wagtail_crm && $(PY) ../example_site/manage.py makemessages -l ru -l sq --no-obsolete
+	cd wagtail_crm && $(PY) ../example_site/manage.py compilemessages

@@ -1,0 +1,82 @@
+"""The example site's pages, created once and found again on every later run."""
+
+from wagtail.models import Page, Site
+
+from .models import ContactPage, ContentPage, HomePage
+
+CONTACT_FIELDS = [
+    ("Name", "singleline", True),
+    ("Email", "email", True),
+    ("Phone", "singleline", False),
+    ("Message", "multiline", False),
+    ("I agree to the processing of my personal data", "checkbox", True),
+]
+
+
+def _home():
+    home = HomePage.objects.first()
+    if home:
+        return home
+    # Wagtail's installer leaves a plain "Welcome" page at /home/: replace it.
+    welcome = Page.objects.filter(depth=2, content_type__model="page").first()
+    if welcome:
+        welcome.slug = "welcome-replaced"
+        welcome.save()
+    home = Page.get_first_root_node().add_child(
+        instance=HomePage(
+            title="Example Co.",
+            slug="home",
+            intro="<p>Wholesale supplies for small businesses since 2009.</p>",
+        )
+    )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={
+            "hostname": "localhost",
+            "root_page": home,
+            "site_name": "Example Co.",
+        },
+    )
+    if welcome:
+        welcome.delete()
+    return home
+
+
+def _contact(home):
+    page = ContactPage.objects.filter(slug="contact").first()
+    if page:
+        return page
+    page = ContactPage(
+        title="Contact us",
+        slug="contact",
+        show_in_menus=True,
+        intro="<p>Tell us what you need and we will call you back today.</p>",
+        thank_you_text="<p>Thank you! A manager will contact you shortly.</p>",
+    )
+    for order, (label, field_type, required) in enumerate(CONTACT_FIELDS):
+        page.form_fields.add(
+            page.form_fields.model(
+                sort_order=order, label=label, field_type=field_type, required=required
+            )
+        )
+    home.add_child(instance=page)
+    return page
+
+
+def _services(home):
+    page = ContentPage.objects.filter(slug="services").first()
+    if page:
+        return page
+    page = ContentPage(
+        title="Services",
+        slug="services",
+        show_in_menus=True,
+        intro="<p>Delivery, storage and installation across the region.</p>",
+    )
+    home.add_child(instance=page)
+    return page
+
+
+def build_pages():
+    home = _home()
+    return [home, _contact(home), _services(home)]

@@ -1,0 +1,25 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser(
+        "root", "root@example.com", "password"
+    )
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def demo_site(db):
+    """The example site's pages and the CRM demo records."""
+    from django.core.management import call_command
+
+    call_command("crm_demo", stdout=io.StringIO())

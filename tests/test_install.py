@@ -1,0 +1,65 @@
+"""The install path: migrations, system checks and the example site's pages."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+@pytest.mark.django_db
+def test_all_migrations_applied():
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    assert plan == []
+    tables = connection.introspection.table_names()
+    for table in ("wagtail_crm_contact", "wagtail_crm_lead", "wagtail_crm_phone"):
+        assert table in tables
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+
+
+@pytest.mark.django_db
+def test_system_checks_are_clean():
+    out = io.StringIO()
+    call_command("check", stdout=out)
+    assert "no issues" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_site_pages_render(client, demo_site):
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Example Co." in home.content.decode()
+    contact = client.get("/contact/")
+    assert contact.status_code == 200
+    body = contact.content.decode()
+    for label in ("Name", "Email", "Phone", "Message", "personal data"):
+        assert label in body
+    assert client.get("/admin/login/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent(demo_site):
+    from wagtail.models import Page
+
+    from wagtail_crm.models import Activity, Contact, Deal, Lead, Organization, Phone
+
+    models = (Organization, Contact, Phone, Lead, Deal, Activity, Page)
+    before = [model.objects.count() for model in models]
+    call_command("crm_demo", stdout=io.StringIO())
+    assert [model.objects.count() for model in models] == before
+    assert Organization.objects.filter(contacts__isnull=False).distinct().count() >= 3
+
+
+@pytest.mark.django_db
+def test_demo_admin_can_log_in(client, demo_site):
+    from wagtail_crm.demo.builder import DEMO_PASSWORD
+
+    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 200

@@ -1,0 +1,1 @@
+"""Page types that only the tests need."""

@@ -1,0 +1,1 @@
+from example_site.urls import urlpatterns  # noqa: F401

@@ -1,0 +1,37 @@
+"""Every ``WAGTAILCRM_*`` setting, read lazily, with its default.
+
+Import ``crm_settings`` and read attributes: ``crm_settings.PHONE_REGION``.
+Values are looked up on each access, so ``override_settings`` in tests works.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # ISO 3166 country used for numbers written without "+" (None: only "+"/"00").
+    "PHONE_REGION": None,
+    # Area code prepended to short local numbers (5-7 digits), e.g. "495".
+    "PHONE_AREA_CODE": "",
+    # Default currency of new deals when the site settings do not name one.
+    "DEFAULT_CURRENCY": "EUR",
+    # Import limits.
+    "IMPORT_MAX_FILE_SIZE": 50 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 1_000_000,
+    "IMPORT_MAX_CELL_LENGTH": 10_000,
+    "IMPORT_BATCH_SIZE": 2000,
+    # Form capture.
+    "CAPTURE_MIN_FILL_SECONDS": 3,
+    "CAPTURE_RATE_LIMIT": "10/m",
+    "CAPTURE_STORE_IP": False,
+    # Privacy: unconverted leads older than this many days are purged (None: never).
+    "LEAD_RETENTION_DAYS": None,
+}
+
+
+class CRMSettings:
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown wagtail-crm setting: {name}")
+        return getattr(settings, f"WAGTAILCRM_{name}", DEFAULTS[name])
+
+
+crm_settings = CRMSettings()

@@ -1,0 +1,26 @@
+from .activities import Activity, Task
+from .base import CRMPermission
+from .contacts import Contact, Phone, TaggedContact
+from .deals import Deal, Pipeline, Stage
+from .imports import ImportJob
+from .leads import Lead, TaggedLead
+from .organizations import Organization, TaggedOrganization
+from .settings import CRMSettings
+
+__all__ = [
+    "Activity",
+    "CRMPermission",
+    "CRMSettings",
+    "Contact",
+    "Deal",
+    "ImportJob",
+    "Lead",
+    "Organization",
+    "Phone",
+    "Pipeline",
+    "Stage",
+    "TaggedContact",
+    "TaggedLead",
+    "TaggedOrganization",
+    "Task",
+]

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OwnedModel(TimestampedModel):
+    """A record a manager works: visible to its owner without "see all"."""
+
+    owner_field = "owner"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CRMPermission(models.Model):
+    """Holds the app-wide permissions that belong to no single model."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_all_records", _("Can see all CRM records")),
+            ("import_records", _("Can import CRM records")),
+            ("export_records", _("Can export CRM records")),
+            ("manage_personal_data", _("Can export and erase personal data")),
+        ]
+        verbose_name = _("CRM permission")

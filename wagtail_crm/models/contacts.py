@@ -1,0 +1,130 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.search import index
+
+from ..dedup import email_key, person_name_key
+from ..phones import format_phone
+from .base import OwnedModel
+
+
+class TaggedContact(TaggedItemBase):
+    content_object = ParentalKey(
+        "wagtail_crm.Contact",
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
+    )
+
+
+class Contact(index.Indexed, OwnedModel, ClusterableModel):
+    """A person: a contact person of an organization, or a private client."""
+
+    class Role(models.TextChoices):
+        DIRECTOR = "director", _("Director")
+        MANAGER = "manager", _("Manager")
+        ACCOUNTANT = "accountant", _("Accountant")
+        SUPPLIER = "supplier", _("Supplier")
+        STOREKEEPER = "storekeeper", _("Storekeeper")
+        OTHER = "other", _("Other")
+
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    middle_name = models.CharField(
+        _("middle name"), max_length=150, blank=True, help_text=_("Patronymic.")
+    )
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    last_name_key = models.CharField(max_length=150, editable=False, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    job_title = models.CharField(_("job title"), max_length=255, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    organization = ParentalKey(
+        "wagtail_crm.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    tags = ClusterTaggableManager(
+        through=TaggedContact, blank=True, verbose_name=_("tags")
+    )
+
+    search_fields = [
+        index.SearchField("first_name"),
+        index.SearchField("last_name"),
+        index.SearchField("middle_name"),
+        index.AutocompleteField("last_name"),
+        index.AutocompleteField("first_name"),
+        index.SearchField("email"),
+        index.FilterField("owner"),
+        index.FilterField("organization"),
+    ]
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["owner", "last_name"])]
+
+    def __str__(self):
+        return self.full_name or self.email or str(_("(no name)"))
+
+    @property
+    def full_name(self):
+        parts = (self.last_name, self.first_name, self.middle_name)
+        return " ".join(part for part in parts if part)
+
+    def save(self, *args, **kwargs):
+        self.email = email_key(self.email)
+        self.last_name_key = person_name_key(self.last_name)
+        super().save(*args, **kwargs)
+
+
+class Phone(models.Model):
+    """A normalized phone number of a contact or of an organization."""
+
+    class Kind(models.TextChoices):
+        WORK = "work", _("Work")
+        MOBILE = "mobile", _("Mobile")
+        HOME = "home", _("Home")
+        FAX = "fax", _("Fax")
+        OTHER = "other", _("Other")
+
+    e164 = models.CharField(_("phone"), max_length=20, db_index=True)
+    extension = models.CharField(_("extension"), max_length=16, blank=True, default="")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.WORK
+    )
+    contact = ParentalKey(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="phones",
+    )
+    organization = ParentalKey(
+        "wagtail_crm.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="phones",
+    )
+
+    class Meta:
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False, organization__isnull=True)
+                | Q(contact__isnull=True, organization__isnull=False),
+                name="wagtail_crm_phone_has_one_owner",
+            )
+        ]
+
+    def __str__(self):
+        return format_phone(self.e164, self.extension)

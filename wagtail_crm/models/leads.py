@@ -1,0 +1,134 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.search import index
+
+from ..dedup import email_key
+from .base import OwnedModel
+
+
+class TaggedLead(TaggedItemBase):
+    content_object = ParentalKey(
+        "wagtail_crm.Lead",
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
+    )
+
+
+class Lead(index.Indexed, OwnedModel, ClusterableModel):
+    """A request from a potential client, usually from a form on the website."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        QUALIFIED = "qualified", _("Qualified")
+        CONVERTED = "converted", _("Converted")
+        LOST = "lost", _("Lost")
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+    )
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    phone = models.CharField(
+        _("phone"), max_length=100, blank=True, help_text=_("As the visitor typed it.")
+    )
+    phone_e164 = models.CharField(
+        _("normalized phone"), max_length=20, blank=True, db_index=True
+    )
+    company = models.CharField(_("company"), max_length=255, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    data = models.JSONField(_("submitted data"), default=dict, blank=True)
+
+    source_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("source page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source_url = models.URLField(_("source URL"), max_length=2000, blank=True)
+    referrer = models.URLField(_("referrer"), max_length=2000, blank=True)
+    utm_source = models.CharField(_("UTM source"), max_length=255, blank=True)
+    utm_medium = models.CharField(_("UTM medium"), max_length=255, blank=True)
+    utm_campaign = models.CharField(
+        _("UTM campaign"), max_length=255, blank=True, db_index=True
+    )
+    utm_term = models.CharField(_("UTM term"), max_length=255, blank=True)
+    utm_content = models.CharField(_("UTM content"), max_length=255, blank=True)
+    attribution = models.JSONField(
+        _("attribution"),
+        default=dict,
+        blank=True,
+        help_text=_("First and last touch of the visit, locale and user agent."),
+    )
+    consent = models.BooleanField(_("consent given"), default=False)
+    consent_text = models.TextField(_("consent text shown"), blank=True)
+    lost_reason = models.CharField(_("reason lost"), max_length=255, blank=True)
+
+    contact = models.ForeignKey(
+        "wagtail_crm.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+    )
+    organization = models.ForeignKey(
+        "wagtail_crm.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+    )
+    deal = models.ForeignKey(
+        "wagtail_crm.Deal",
+        verbose_name=_("deal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+    )
+    tags = ClusterTaggableManager(
+        through=TaggedLead, blank=True, verbose_name=_("tags")
+    )
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("email"),
+        index.SearchField("company"),
+        index.SearchField("message"),
+        index.FilterField("status"),
+        index.FilterField("owner"),
+    ]
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["source_page", "created_at"]),
+        ]
+
+    def __str__(self):
+        return (
+            self.name
+            or self.email
+            or self.phone
+            or str(_("Lead #%(pk)s") % {"pk": self.pk})
+        )
+
+    def save(self, *args, **kwargs):
+        self.email = email_key(self.email)
+        super().save(*args, **kwargs)

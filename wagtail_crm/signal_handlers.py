@@ -1,0 +1,1 @@
+"""Signal receivers; imported from ``AppConfig.ready()``."""

@@ -1,0 +1,1 @@
+"""Registrations only: viewsets, menu, dashboard panels, permissions."""

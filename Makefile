@@ -20,6 +20,7 @@ $(VENV)/.test-installed: $(VENV)/bin/python setup.cfg
 	touch $@
 
 ## Start the example site with demo data on SQLite at http://127.0.0.1:8000/
+## (the web server and one background worker; Ctrl-C stops both)
 demo: $(VENV)/.demo-installed
 	@cd example_site && $(PY) manage.py migrate --noinput -v0
 	@test -f $(DEMO_DB).demo || (cd example_site && $(PY) manage.py crm_demo) && touch $(DEMO_DB).demo
@@ -27,7 +28,9 @@ demo: $(VENV)/.demo-installed
 	@echo "  Site:   http://127.0.0.1:8000/"
 	@echo "  Admin:  http://127.0.0.1:8000/admin/   login: admin   password: changeme"
 	@echo ""
-	cd example_site && $(PY) manage.py runserver 127.0.0.1:8000
+	@cd example_site && $(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		cd example_site && $(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run the whole suite: lint, docs, SQLite, PostgreSQL (mandatory when CI=true), browser
 test: $(VENV)/.test-installed lint docs test-sqlite test-postgres test-e2e

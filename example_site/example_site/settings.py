@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "import_export",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -95,6 +96,18 @@ MEDIA_ROOT = BASE_DIR / "media"
 WAGTAIL_SITE_NAME = "Example Co."
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Background work (imports, e-mails, webhooks) runs in `manage.py db_worker`;
+# TASKS_BACKEND=immediate runs it inside the web request instead.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("TASKS_BACKEND") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

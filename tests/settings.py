@@ -30,3 +30,6 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Tests run background tasks inline on purpose (the immediate backend).
+SILENCED_SYSTEM_CHECKS = ["wagtail_crm.W002"]

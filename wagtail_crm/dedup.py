@@ -8,53 +8,116 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
-_LEGAL_FORMS = (
+#: Legal forms removed from organization names, full forms before short ones.
+LEGAL_FORMS = (
+    "общество с ограниченной ответственностью",
+    "публичное акционерное общество",
+    "закрытое акционерное общество",
+    "открытое акционерное общество",
+    "непубличное акционерное общество",
+    "акционерное общество",
+    "индивидуальный предприниматель",
+    "товарищество с ограниченной ответственностью",
+    "limited liability company",
+    "incorporated",
+    "corporation",
+    "limited",
     "ооо",
     "оао",
     "зао",
     "пао",
+    "нао",
     "ао",
     "ип",
+    "тоо",
+    "тов",
+    "l.l.c.",
     "llc",
+    "ltd.",
     "ltd",
+    "inc.",
     "inc",
+    "corp.",
+    "corp",
     "gmbh",
     "sh.p.k.",
+    "sh.p.k",
     "shpk",
     "sh.a.",
-    "sha",
+    "sh.a",
 )
-_QUOTES_RE = re.compile(r"[«»\"„“”'`]")
-_SPACE_RE = re.compile(r"\s+")
+_QUOTES_RE = re.compile(r"[«»\"„“”‟'`‘’‚]")
 _LEGAL_RE = re.compile(
-    r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in _LEGAL_FORMS) + r")(?![\w])",
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in LEGAL_FORMS)
+    + r")(?![\w])",
     re.IGNORECASE,
 )
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+_NON_ALPHA_RE = re.compile(r"[^a-z0-9]+")
+#: Spellings that transliterations of one Cyrillic name disagree on.
+_TRANSLIT = {
+    "shch": "sh",
+    "sch": "sh",
+    "kh": "h",
+    "ck": "k",
+    "ts": "c",
+    "tz": "c",
+    "yo": "e",
+    "jo": "e",
+    "ye": "e",
+    "je": "e",
+    "ya": "a",
+    "ja": "a",
+    "ia": "a",
+    "yu": "u",
+    "ju": "u",
+    "iu": "u",
+}
+_TRANSLIT_RE = re.compile(
+    "|".join(sorted(_TRANSLIT, key=len, reverse=True)) + r"|(?:iy|yi|ii|ij|yj|y)$"
+)
+_DOUBLE_RE = re.compile(r"(.)\1+")
+_Y_TO_I = str.maketrans("yj", "ii")
 
 
 def email_key(email) -> str:
+    """An e-mail address trimmed and lowercased."""
     return (email or "").strip().lower()
 
 
-_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
-
-
+@lru_cache(maxsize=65536)
 def person_name_key(name) -> str:
-    """Case, ё/е and script insensitive: "Фёдоров", "ФЕДОРОВ", "Fedorov" agree."""
+    """Case, ё/е, script and transliteration insensitive last-name key.
+
+    "Фёдоров", "ФЕДОРОВ", "Fedorov", "Fyodorov" and "Fjodorov" agree, as do
+    "Соловьёв"/"Solovyov"/"Solovev" and "Дмитриевский"/"Dmitrievsky". The key
+    is only ever used together with a phone number, so a rare collision of two
+    different names costs nothing.
+    """
     text = (name or "").casefold().replace("ё", "е")
-    return _NON_ALNUM_RE.sub("", anyascii(text).lower())
+    text = _NON_ALPHA_RE.sub("", anyascii(text).lower())
+    text = _TRANSLIT_RE.sub(lambda match: _TRANSLIT.get(match.group(), "i"), text)
+    return _DOUBLE_RE.sub(r"\1", text.translate(_Y_TO_I))
 
 
 def organization_name_key(name) -> str:
+    """Name without legal form, quotes, punctuation, spaces and case.
+
+    «ООО "Северная звезда"», "Северная Звезда, ООО" and "северная-звезда"
+    agree; so do "Acme Ltd." and "ACME LLC".
+    """
     text = _QUOTES_RE.sub(" ", (name or "").casefold().replace("ё", "е"))
     text = _LEGAL_RE.sub(" ", text)
-    return _SPACE_RE.sub(" ", text).strip(" ,.")
+    return _NOT_WORD_RE.sub("", text)
 
 
 def tax_id_key(tax_id) -> str:
+    """A tax id without spaces, uppercased (INN, VAT number, NIPT)."""
     return re.sub(r"\s+", "", str(tax_id or "")).upper()
 
 

@@ -62,7 +62,9 @@ def test_email_and_tax_id_keys():
 
 def test_contact_index_matches_email_then_phone_with_name():
     index = ContactIndex()
-    index.add(1, email="ivanov@example.com", phones=["+79161234567"], last_name="Иванов")
+    index.add(
+        1, email="ivanov@example.com", phones=["+79161234567"], last_name="Иванов"
+    )
     index.add(2, email="", phones=["+74951234567"], last_name="Фёдоров")
     assert index.match(email=" IVANOV@example.com").reason == "email"
     found = index.match(phones=["+74951234567"], last_name="Fedorov")

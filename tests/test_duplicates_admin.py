@@ -170,3 +170,16 @@ def test_merging_needs_delete_permission_too(client):
     assert _denied(client.get(_merge_url("contact", first, second)))
     assert _denied(client.post(_merge_url("contact", first, second), {}))
     assert Contact.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_data_plants_a_duplicate_pair(demo_site, superuser):
+    groups = find_groups("contact", superuser)
+    planted = [
+        group
+        for group in groups
+        if {c.last_name for c in Contact.objects.filter(pk__in=group.pks)}
+        == {"Орлов", "Orlov"}
+    ]
+    assert len(planted) == 1
+    assert planted[0].reasons == ["email", "phone_name"]

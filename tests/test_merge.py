@@ -93,9 +93,7 @@ def test_merge_organizations_keeps_all_contact_persons(superuser):
     assert set(_pointing_at(Organization, other.pk).values()) == {0}
     survivor.refresh_from_db()
     assert survivor.tax_id == "7701"
-    assert set(survivor.contacts.values_list("pk", flat=True)) == {
-        p.pk for p in people
-    }
+    assert set(survivor.contacts.values_list("pk", flat=True)) == {p.pk for p in people}
     assert Contact.objects.count() == 3
 
 
@@ -146,9 +144,11 @@ def test_removed_cards_history_and_dismissed_pairs_follow(superuser):
     log(other, "wagtail.create", user=superuser)
     NotDuplicate.mark("contact", other.pk, third.pk)
     merge_contacts(survivor, other)
-    assert ModelLogEntry.objects.for_instance(survivor).filter(
-        action="wagtail.create"
-    ).exists()
+    assert (
+        ModelLogEntry.objects.for_instance(survivor)
+        .filter(action="wagtail.create")
+        .exists()
+    )
     assert not NotDuplicate.objects.exists()
 
 

@@ -44,6 +44,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import phonenumbers
 from django.utils.translation import gettext as _
@@ -104,6 +105,8 @@ _FAX_RE = re.compile(r"(?<![^\W\d_])(?:факс|fax|faks)(?![^\W\d_])", re.IGNOR
 _DIGITS_RE = re.compile(r"\d", re.ASCII)
 _FIRST_RE = re.compile(r"[+\d]", re.ASCII)
 _LETTERS_RE = re.compile(r"[^\W\d_]")
+_MARK_HINT_RE = re.compile(r"[^\W\d_]|#")
+_NON_DIGITS_RE = re.compile(r"[^0-9]+")
 _EXCEL_FLOAT_RE = re.compile(r"^\s*(\+?\d{5,15})[.,]0+\s*$")
 _EXCEL_EXP_RE = re.compile(r"^\s*\d(?:[.,]\d+)?[eE]\+?\d{1,2}\s*$")
 _DATE_RES = (
@@ -120,7 +123,12 @@ def _default_region(region):
 
 def _default_area_code(area_code):
     area_code = crm_settings.PHONE_AREA_CODE if area_code is None else area_code
-    return "".join(_DIGITS_RE.findall(str(area_code or "")))
+    return _area_digits(str(area_code or ""))
+
+
+@lru_cache(maxsize=64)
+def _area_digits(text):
+    return _NON_DIGITS_RE.sub("", text)
 
 
 def _cell_to_text(value):
@@ -129,13 +137,20 @@ def _cell_to_text(value):
         return ""
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
     if isinstance(value, float | Decimal):
         return _number_to_text(value)
-    text = unicodedata.normalize("NFKC", str(value)).translate(_DASHES)
-    if _EXCEL_EXP_RE.match(text):
-        return _number_to_text(text.strip().replace(",", "."))
-    match = _EXCEL_FLOAT_RE.match(text)
-    return match.group(1) if match else text
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    if "e" in text or "E" in text:
+        if _EXCEL_EXP_RE.match(text):
+            return _number_to_text(text.strip().replace(",", "."))
+    elif "." in text or "," in text:
+        match = _EXCEL_FLOAT_RE.match(text)
+        return match.group(1) if match else text
+    return text
 
 
 def _number_to_text(number):
@@ -151,6 +166,8 @@ def _number_to_text(number):
 
 
 def _looks_like_date(text):
+    if len(text) > 40 or not ("." in text or "/" in text or "-" in text):
+        return False
     for pattern in _DATE_RES:
         match = pattern.match(text.strip())
         if match:
@@ -168,7 +185,7 @@ def _looks_like_date(text):
 
 
 def _split_extension(chunk):
-    match = _EXT_RE.search(chunk)
+    match = _EXT_RE.search(chunk) if _MARK_HINT_RE.search(chunk) else None
     if not match:
         return chunk, ""
     return chunk[: match.start()], match.group(1)
@@ -177,19 +194,19 @@ def _split_extension(chunk):
 def _candidates(digits, plus, region, area_code):
     """The strings to try with ``phonenumbers.parse``, most likely first."""
     if plus:
-        return [("+" + digits, None)]
+        return [("+" + digits, region)]
     if digits.startswith("00"):
-        return [("+" + digits[2:], None)]
+        return [("+" + digits[2:], region)]
     if region in TRUNK_EIGHT_REGIONS:
         if digits.startswith("810") and len(digits) > 11:
-            return [("+" + digits[3:], None)]
+            return [("+" + digits[3:], region)]
         if len(digits) == 11 and digits[0] in "78":
-            return [("+7" + digits[1:], None)]
+            return [("+7" + digits[1:], region)]
     if MIN_LOCAL_DIGITS <= len(digits) <= MAX_LOCAL_DIGITS:
         return [(area_code + digits, region)] if area_code and region else []
     found = [(digits, region)] if region else []
     if len(digits) >= MIN_INTERNATIONAL_DIGITS:
-        found.append(("+" + digits, None))
+        found.append(("+" + digits, region))
     return found
 
 
@@ -242,7 +259,7 @@ def _parse_one(chunk, region, area_code):
     if _looks_like_date(raw):
         return _error(raw, _("“%(value)s” is a date, not a phone number."))
     body, extension = _split_extension(raw)
-    digits = "".join(_DIGITS_RE.findall(body))
+    digits = _NON_DIGITS_RE.sub("", body)
     first = _FIRST_RE.search(body)
     plus = bool(first) and first.group() == "+"
     for text, parse_region in _candidates(digits, plus, region, area_code):
@@ -261,7 +278,8 @@ def _to_phone(text, region, extension, raw):
     if number_type == PhoneNumberType.UNKNOWN:
         return None
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    kind = _kind_of(number_type, bool(_FAX_RE.search(raw)))
+    is_fax = _MARK_HINT_RE.search(raw) is not None and _FAX_RE.search(raw) is not None
+    kind = _kind_of(number_type, is_fax)
     return ParsedPhone(e164, extension or (number.extension or ""), kind, raw)
 
 

@@ -183,3 +183,36 @@ def test_demo_data_plants_a_duplicate_pair(demo_site, superuser):
     ]
     assert len(planted) == 1
     assert planted[0].reasons == ["email", "phone_name"]
+
+
+@pytest.mark.django_db
+def test_an_incomplete_merge_form_is_shown_again(admin_client):
+    first, second = _phone_pair()
+    response = admin_client.post(_merge_url("contact", first, second), {})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Contact.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_merge_organizations_through_the_screen(admin_client):
+    first = OrganizationFactory(name="ООО «Ромашка»", tax_id="7701234567")
+    second = OrganizationFactory(name="Ромашка, ООО", website="https://romashka.ru")
+    people = [ContactFactory(organization=org) for org in (first, second, second)]
+    body = admin_client.get(INDEX).content.decode()
+    assert _merge_url("organization", first, second) in body
+
+    response = admin_client.post(
+        _merge_url("organization", first, second),
+        {
+            "survivor": str(first.pk),
+            "field_name": str(first.pk),
+            "field_tax_id": str(first.pk),
+            "field_website": str(second.pk),
+        },
+    )
+
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.website == "https://romashka.ru"
+    assert set(first.contacts.all()) == set(people)

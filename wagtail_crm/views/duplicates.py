@@ -98,7 +98,10 @@ class MergeForm(forms.Form):
         self.records = {str(first.pk): first, str(second.pk): second}
         self.fields["survivor"] = forms.ChoiceField(
             label=_("Keep this card"),
-            choices=[(pk, str(rec)) for pk, rec in self.records.items()],
+            choices=[
+                (pk, _("%(record)s (#%(pk)s)") % {"record": rec, "pk": pk})
+                for pk, rec in self.records.items()
+            ],
             initial=str(first.pk),
             widget=forms.RadioSelect,
         )

@@ -2,6 +2,16 @@
 
 Import, form capture and merge all use these keys, so a person or an
 organization is recognised the same way everywhere.
+
+Public API (keep the signatures stable): ``email_key``, ``person_name_key``,
+``organization_name_key``, ``tax_id_key``, ``Match(pk, reason)``,
+``ContactIndex`` / ``OrganizationIndex`` with ``.add()``, ``.match()`` and
+``.from_db(queryset=None)``, and ``LEGAL_FORMS`` (the legal forms removed from
+organization names). The keys are stored on the rows (``Contact.last_name_key``,
+``Organization.name_key``), so changing a key function means re-saving the rows.
+
+The database side of the same rules — groups of existing records that match —
+is ``wagtail_crm.duplicate_groups``; merging them is ``wagtail_crm.merge``.
 """
 
 from __future__ import annotations

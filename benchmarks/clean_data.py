@@ -7,8 +7,9 @@ Prints, in one run:
 1. phone cells normalized per second by ``wagtail_crm.phones.parse_phones`` and by
    bare ``phonenumbers.parse`` + ``is_valid_number`` + ``format_number(E164)`` on
    the same cells, and their ratio (target >= 0.7);
-2. the time to build a ``ContactIndex`` over N existing contacts and to look up
-   N incoming rows, for each N (target <= 3 s together at 100k, growing linearly).
+2. the time to build a ``ContactIndex`` over N existing contacts (from rows in
+   memory; ``from_db()`` adds two streaming queries) and to look up N incoming
+   rows, for each N (target <= 3 s together at 100k, growing linearly).
 """
 
 import argparse

@@ -2,6 +2,10 @@
 
     python benchmarks/clean_data.py [--cells 50000] [--sizes 10000,50000,100000]
 
+    # also time ContactIndex.from_db() against a migrated database (rolled back):
+    DJANGO_SETTINGS_MODULE=example_site.settings PYTHONPATH=.:example_site \
+        python benchmarks/clean_data.py --from-db
+
 Prints, in one run:
 
 1. phone cells normalized per second by ``wagtail_crm.phones.parse_phones`` and by
@@ -13,6 +17,7 @@ Prints, in one run:
 """
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -20,7 +25,9 @@ import time
 import django
 from django.conf import settings
 
-if not settings.configured:
+if os.environ.get("DJANGO_SETTINGS_MODULE"):
+    django.setup()
+elif not settings.configured:
     settings.configure(USE_I18N=False)
     django.setup()
 
@@ -162,13 +169,57 @@ def dedup_figures(sizes):
     return results
 
 
+def from_db_figures(sizes):
+    """Insert N contacts with a phone each, time ``from_db()``, roll back."""
+    from django.db import transaction
+
+    from wagtail_crm.dedup import person_name_key
+    from wagtail_crm.models import Contact, Phone
+
+    print("ContactIndex.from_db() over N contacts in the database")
+    for size in sizes:
+        rows = contact_rows(size)
+        with transaction.atomic():
+            contacts = Contact.objects.bulk_create(
+                [
+                    Contact(
+                        email=email, last_name=name, last_name_key=person_name_key(name)
+                    )
+                    for email, _phones, name in rows
+                ],
+                batch_size=5000,
+            )
+            Phone.objects.bulk_create(
+                [
+                    Phone(contact=contact, e164=phones[0])
+                    for contact, (_email, phones, _name) in zip(
+                        contacts, rows, strict=True
+                    )
+                ],
+                batch_size=5000,
+            )
+            started = time.perf_counter()
+            ContactIndex.from_db()
+            elapsed = time.perf_counter() - started
+            transaction.set_rollback(True)
+        print(f"  N={size:>7,}  from_db {elapsed:6.2f} s")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=50_000)
     parser.add_argument("--sizes", default="10000,50000,100000")
+    parser.add_argument(
+        "--from-db",
+        action="store_true",
+        help="also time ContactIndex.from_db() (needs DJANGO_SETTINGS_MODULE)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
-    return phone_figures(args.cells), dedup_figures(sizes)
+    figures = phone_figures(args.cells), dedup_figures(sizes)
+    if args.from_db:
+        from_db_figures(sizes)
+    return figures
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "clean_data.py"
 
 
@@ -26,3 +28,12 @@ def test_clean_data_benchmark_smoke(capsys, monkeypatch):
         (300, 200),
         (600, 400),
     ]
+
+
+@pytest.mark.django_db
+def test_clean_data_benchmark_from_db_smoke(capsys):
+    from wagtail_crm.models import Contact
+
+    _load().from_db_figures([50])
+    assert "N=     50  from_db" in capsys.readouterr().out
+    assert Contact.objects.count() == 0  # rolled back

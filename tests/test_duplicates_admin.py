@@ -105,8 +105,20 @@ def test_merge_screen_picks_survivor_and_fields(admin_client, superuser):
     ActivityFactory(contact=second, subject="Second call")
     url = _merge_url("contact", first, second)
 
-    page = admin_client.get(url).content.decode()
+    response = admin_client.get(url)
+    page = response.content.decode()
     assert "Директор" in page and "Director" in page and "f@ex.com" in page
+    counts = {
+        record.pk: {str(label): n for label, n in rows}
+        for record, rows in response.context["related"]
+    }
+    assert counts[first.pk] == {
+        "phones": 1,
+        "activities": 1,
+        "tasks": 0,
+        "leads": 0,
+        "deals": 0,
+    }
 
     response = admin_client.post(
         url,

@@ -7,7 +7,7 @@ records only see, and merge, their own (``permissions.visible_to``).
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -195,25 +195,10 @@ class MergeView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        model = finder.MODELS[self.kind]
-        counts = model.objects.filter(pk__in=[r.pk for r in self.records]).annotate(
-            **{
-                f"{name}_count": Count(name, distinct=True)
-                for name in _related_counts(model)
-            }
-        )
+        counts = _related_counts(self.records)
         context.update(
             kind=self.kind,
-            related=[
-                (
-                    record,
-                    [
-                        (label, getattr(record, f"{name}_count"))
-                        for name, label in _related_counts(model).items()
-                    ],
-                )
-                for record in counts.order_by("pk")
-            ],
+            related=[(record, counts[record.pk]) for record in self.records],
         )
         return context
 
@@ -231,14 +216,30 @@ class MergeView(WagtailAdminTemplateMixin, FormView):
         return redirect(url or reverse(self.viewset.get_url_name("index")))
 
 
-def _related_counts(model):
-    names = ["phones", "activities", "tasks", "leads", "deals"]
-    if model is finder.MODELS[finder.ORGANIZATION]:
-        names.append("contacts")
-    return {
-        name: model._meta.get_field(name).related_model._meta.verbose_name_plural
-        for name in names
-    }
+COUNTED_RELATIONS = ["phones", "activities", "tasks", "leads", "deals", "contacts"]
+
+
+def _related_counts(records):
+    """{pk: [(plural name, count)]}: one GROUP BY query per relation, no joins."""
+    model = type(records[0])
+    pks = [record.pk for record in records]
+    counts = {pk: [] for pk in pks}
+    for name in COUNTED_RELATIONS:
+        try:
+            relation = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        related = relation.related_model
+        fk = relation.field.name
+        found = dict(
+            related._base_manager.filter(**{f"{fk}__in": pks})
+            .values_list(fk)
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for pk in pks:
+            counts[pk].append((related._meta.verbose_name_plural, found.get(pk, 0)))
+    return counts
 
 
 @require_POST

@@ -7,6 +7,8 @@ from wagtail_crm.dedup import (
     ContactIndex,
     OrganizationIndex,
     email_key,
+    matching_contacts,
+    matching_organizations,
     organization_name_key,
     person_name_key,
     tax_id_key,
@@ -97,3 +99,33 @@ def test_indexes_from_db_use_the_stored_keys(django_assert_max_num_queries):
     assert contacts.match(phones=["+79161234567"], last_name="Fyodorov").pk == person.pk
     assert organizations.match(tax_id="7701234567").pk == org.pk
     assert organizations.match(name="Ромашка").pk == org.pk
+
+
+@pytest.mark.django_db
+def test_matching_contacts_for_one_record(django_assert_max_num_queries):
+    person = ContactFactory(last_name="Фёдоров", email="fedorov@example.com")
+    PhoneFactory(contact=person, e164="+79161234567")
+    colleague = ContactFactory(last_name="Петров", email="")
+    PhoneFactory(contact=colleague, e164="+79161234567")
+    with django_assert_max_num_queries(2):
+        found = matching_contacts(
+            email="FEDOROV@example.com ",
+            phones=["+79161234567"],
+            last_name="Fyodorov",
+        )
+    assert [(m.pk, m.reason) for m in found] == [(person.pk, "email")]
+    found = matching_contacts(phones=["+79161234567"], last_name="Fedorov")
+    assert [(m.pk, m.reason) for m in found] == [(person.pk, "phone_name")]
+    assert matching_contacts(email="fedorov@example.com", exclude_pk=person.pk) == []
+    assert matching_contacts() == []
+
+
+@pytest.mark.django_db
+def test_matching_organizations_for_one_record():
+    org = OrganizationFactory(name="ООО «Ромашка»", tax_id="7701234567")
+    assert [m.reason for m in matching_organizations(tax_id="7701 234 567")] == [
+        "tax_id"
+    ]
+    assert [m.pk for m in matching_organizations(name="Ромашка, ООО")] == [org.pk]
+    assert matching_organizations(name="Ромашка", tax_id="7800000000") == []
+    assert matching_organizations(name="Ромашка", exclude_pk=org.pk) == []

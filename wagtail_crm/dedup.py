@@ -6,7 +6,9 @@ organization is recognised the same way everywhere.
 Public API (keep the signatures stable): ``email_key``, ``person_name_key``,
 ``organization_name_key``, ``tax_id_key``, ``Match(pk, reason)``,
 ``ContactIndex`` / ``OrganizationIndex`` with ``.add()``, ``.match()`` and
-``.from_db(queryset=None)``, and ``LEGAL_FORMS`` (the legal forms removed from
+``.from_db(queryset=None)``, ``matching_contacts()`` / ``matching_organizations()``
+(the same rules as indexed queries, for one record such as an admin form, with
+``queryset=`` and ``exclude_pk=``), and ``LEGAL_FORMS`` (the legal forms removed from
 organization names). The keys are stored on the rows (``Contact.last_name_key``,
 ``Organization.name_key``), so changing a key function means re-saving the rows.
 
@@ -235,3 +237,56 @@ class OrganizationIndex:
             if name_key:
                 index.by_name.setdefault(name_key, (pk, tax_id))
         return index
+
+
+MAX_MATCHES = 10
+
+
+def matching_contacts(
+    *, email="", phones=(), last_name="", queryset=None, exclude_pk=None
+) -> list[Match]:
+    """Existing contacts one record matches, found by indexed queries.
+
+    For a single record (an admin form, one captured lead) this is cheaper than
+    building a ``ContactIndex``. At most ``MAX_MATCHES``, e-mail matches first.
+    """
+    from .models import Contact
+
+    queryset = _candidates(Contact, queryset, exclude_pk)
+    found = {}
+    key = email_key(email)
+    if key:
+        for pk in queryset.filter(email=key).values_list("pk", flat=True)[:MAX_MATCHES]:
+            found.setdefault(pk, "email")
+    name = person_name_key(last_name)
+    if name and phones:
+        same = queryset.filter(last_name_key=name, phones__e164__in=list(phones))
+        for pk in same.values_list("pk", flat=True).distinct()[:MAX_MATCHES]:
+            found.setdefault(pk, "phone_name")
+    return [Match(pk, reason) for pk, reason in found.items()][:MAX_MATCHES]
+
+
+def matching_organizations(
+    *, tax_id="", name="", queryset=None, exclude_pk=None
+) -> list[Match]:
+    """Existing organizations one record matches (same rules as the index)."""
+    from .models import Organization
+
+    queryset = _candidates(Organization, queryset, exclude_pk)
+    found = {}
+    tax_key = tax_id_key(tax_id)
+    if tax_key:
+        for pk in queryset.filter(tax_id=tax_key).values_list("pk", flat=True)[:1]:
+            found[pk] = "tax_id"
+    name_key = organization_name_key(name)
+    if name_key:
+        rows = queryset.filter(name_key=name_key).values_list("pk", "tax_id")
+        for pk, other_tax in rows[:MAX_MATCHES]:
+            if not (tax_key and other_tax and other_tax != tax_key):
+                found.setdefault(pk, "name")
+    return [Match(pk, reason) for pk, reason in found.items()][:MAX_MATCHES]
+
+
+def _candidates(model, queryset, exclude_pk):
+    queryset = model.objects.all() if queryset is None else queryset
+    return queryset.exclude(pk=exclude_pk) if exclude_pk is not None else queryset

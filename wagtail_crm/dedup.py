@@ -2,59 +2,134 @@
 
 Import, form capture and merge all use these keys, so a person or an
 organization is recognised the same way everywhere.
+
+Public API (keep the signatures stable): ``email_key``, ``person_name_key``,
+``organization_name_key``, ``tax_id_key``, ``Match(pk, reason)``,
+``ContactIndex`` / ``OrganizationIndex`` with ``.add()``, ``.match()`` and
+``.from_db(queryset=None)``, ``matching_contacts()`` / ``matching_organizations()``
+(the same rules as indexed queries, for one record such as an admin form, with
+``queryset=`` and ``exclude_pk=``), and ``LEGAL_FORMS`` (the legal forms removed from
+organization names). The keys are stored on the rows (``Contact.last_name_key``,
+``Organization.name_key``), so changing a key function means re-saving the rows.
+
+The database side of the same rules — groups of existing records that match —
+is ``wagtail_crm.duplicate_groups``; merging them is ``wagtail_crm.merge``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
-_LEGAL_FORMS = (
+#: Legal forms removed from organization names, full forms before short ones.
+LEGAL_FORMS = (
+    "общество с ограниченной ответственностью",
+    "публичное акционерное общество",
+    "закрытое акционерное общество",
+    "открытое акционерное общество",
+    "непубличное акционерное общество",
+    "акционерное общество",
+    "индивидуальный предприниматель",
+    "товарищество с ограниченной ответственностью",
+    "limited liability company",
+    "incorporated",
+    "corporation",
+    "limited",
     "ооо",
     "оао",
     "зао",
     "пао",
+    "нао",
     "ао",
     "ип",
+    "тоо",
+    "тов",
+    "l.l.c.",
     "llc",
+    "ltd.",
     "ltd",
+    "inc.",
     "inc",
+    "corp.",
+    "corp",
     "gmbh",
     "sh.p.k.",
+    "sh.p.k",
     "shpk",
     "sh.a.",
-    "sha",
+    "sh.a",
 )
-_QUOTES_RE = re.compile(r"[«»\"„“”'`]")
-_SPACE_RE = re.compile(r"\s+")
+_QUOTES_RE = re.compile(r"[«»\"„“”‟'`‘’‚]")
 _LEGAL_RE = re.compile(
-    r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in _LEGAL_FORMS) + r")(?![\w])",
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in LEGAL_FORMS)
+    + r")(?![\w])",
     re.IGNORECASE,
 )
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+_NON_ALPHA_RE = re.compile(r"[^a-z0-9]+")
+#: Spellings that transliterations of one Cyrillic name disagree on.
+_TRANSLIT = {
+    "shch": "sh",
+    "sch": "sh",
+    "kh": "h",
+    "ck": "k",
+    "ts": "c",
+    "tz": "c",
+    "yo": "e",
+    "jo": "e",
+    "ye": "e",
+    "je": "e",
+    "ya": "a",
+    "ja": "a",
+    "ia": "a",
+    "yu": "u",
+    "ju": "u",
+    "iu": "u",
+}
+_TRANSLIT_RE = re.compile(
+    "|".join(sorted(_TRANSLIT, key=len, reverse=True)) + r"|(?:iy|yi|ii|ij|yj|y)$"
+)
+_DOUBLE_RE = re.compile(r"(.)\1+")
+_Y_TO_I = str.maketrans("yj", "ii")
 
 
 def email_key(email) -> str:
+    """An e-mail address trimmed and lowercased."""
     return (email or "").strip().lower()
 
 
-_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
-
-
+@lru_cache(maxsize=65536)
 def person_name_key(name) -> str:
-    """Case, ё/е and script insensitive: "Фёдоров", "ФЕДОРОВ", "Fedorov" agree."""
+    """Case, ё/е, script and transliteration insensitive last-name key.
+
+    "Фёдоров", "ФЕДОРОВ", "Fedorov", "Fyodorov" and "Fjodorov" agree, as do
+    "Соловьёв"/"Solovyov"/"Solovev" and "Дмитриевский"/"Dmitrievsky". The key
+    is only ever used together with a phone number, so a rare collision of two
+    different names costs nothing.
+    """
     text = (name or "").casefold().replace("ё", "е")
-    return _NON_ALNUM_RE.sub("", anyascii(text).lower())
+    text = _NON_ALPHA_RE.sub("", anyascii(text).lower())
+    text = _TRANSLIT_RE.sub(lambda match: _TRANSLIT.get(match.group(), "i"), text)
+    return _DOUBLE_RE.sub(r"\1", text.translate(_Y_TO_I))
 
 
 def organization_name_key(name) -> str:
+    """Name without legal form, quotes, punctuation, spaces and case.
+
+    «ООО "Северная звезда"», "Северная Звезда, ООО" and "северная-звезда"
+    agree; so do "Acme Ltd." and "ACME LLC".
+    """
     text = _QUOTES_RE.sub(" ", (name or "").casefold().replace("ё", "е"))
     text = _LEGAL_RE.sub(" ", text)
-    return _SPACE_RE.sub(" ", text).strip(" ,.")
+    return _NOT_WORD_RE.sub("", text)
 
 
 def tax_id_key(tax_id) -> str:
+    """A tax id without spaces, uppercased (INN, VAT number, NIPT)."""
     return re.sub(r"\s+", "", str(tax_id or "")).upper()
 
 
@@ -162,3 +237,56 @@ class OrganizationIndex:
             if name_key:
                 index.by_name.setdefault(name_key, (pk, tax_id))
         return index
+
+
+MAX_MATCHES = 10
+
+
+def matching_contacts(
+    *, email="", phones=(), last_name="", queryset=None, exclude_pk=None
+) -> list[Match]:
+    """Existing contacts one record matches, found by indexed queries.
+
+    For a single record (an admin form, one captured lead) this is cheaper than
+    building a ``ContactIndex``. At most ``MAX_MATCHES``, e-mail matches first.
+    """
+    from .models import Contact
+
+    queryset = _candidates(Contact, queryset, exclude_pk)
+    found = {}
+    key = email_key(email)
+    if key:
+        for pk in queryset.filter(email=key).values_list("pk", flat=True)[:MAX_MATCHES]:
+            found.setdefault(pk, "email")
+    name = person_name_key(last_name)
+    if name and phones:
+        same = queryset.filter(last_name_key=name, phones__e164__in=list(phones))
+        for pk in same.values_list("pk", flat=True).distinct()[:MAX_MATCHES]:
+            found.setdefault(pk, "phone_name")
+    return [Match(pk, reason) for pk, reason in found.items()][:MAX_MATCHES]
+
+
+def matching_organizations(
+    *, tax_id="", name="", queryset=None, exclude_pk=None
+) -> list[Match]:
+    """Existing organizations one record matches (same rules as the index)."""
+    from .models import Organization
+
+    queryset = _candidates(Organization, queryset, exclude_pk)
+    found = {}
+    tax_key = tax_id_key(tax_id)
+    if tax_key:
+        for pk in queryset.filter(tax_id=tax_key).values_list("pk", flat=True)[:1]:
+            found[pk] = "tax_id"
+    name_key = organization_name_key(name)
+    if name_key:
+        rows = queryset.filter(name_key=name_key).values_list("pk", "tax_id")
+        for pk, other_tax in rows[:MAX_MATCHES]:
+            if not (tax_key and other_tax and other_tax != tax_key):
+                found.setdefault(pk, "name")
+    return [Match(pk, reason) for pk, reason in found.items()][:MAX_MATCHES]
+
+
+def _candidates(model, queryset, exclude_pk):
+    queryset = model.objects.all() if queryset is None else queryset
+    return queryset.exclude(pk=exclude_pk) if exclude_pk is not None else queryset

@@ -86,6 +86,27 @@ def _private_client(spec, owner):
     return contact
 
 
+def _duplicate_pair(owner, now):
+    """The same client typed twice, for CRM → Possible duplicates."""
+    for index, spec in enumerate(data.DUPLICATE_PAIR):
+        last, first, middle, email, phone, subject = spec
+        contact, _ = Contact.objects.get_or_create(
+            last_name=last,
+            first_name=first,
+            defaults={"middle_name": middle, "email": email, "owner": owner},
+        )
+        _add_phones(phone, contact=contact)
+        Activity.objects.get_or_create(
+            contact=contact,
+            subject=subject,
+            defaults={
+                "kind": Activity.Kind.CALL if index == 0 else Activity.Kind.MEETING,
+                "occurred_at": now - timedelta(days=10 - 4 * index),
+                "author": owner,
+            },
+        )
+
+
 def _pipeline():
     pipeline, _ = Pipeline.objects.get_or_create(
         name="Продажи / Sales", defaults={"is_default": True}
@@ -207,6 +228,7 @@ def build_demo_data(pages=(), stdout=None):
     organizations = [_organization(spec, owners[0]) for spec in data.ORGANIZATIONS]
     for spec in data.PRIVATE_CLIENTS:
         _private_client(spec, owners[0])
+    _duplicate_pair(owners[0], now)
     pipeline = _pipeline()
     _deals(pipeline, organizations, owners, now)
     _leads(list(pages), owners, now)

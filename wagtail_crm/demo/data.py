@@ -207,3 +207,24 @@ LEAD_PEOPLE = [
         "Повторный заказ, как в прошлый раз.",
     ),
 ]
+
+# One person typed twice (by two managers, from a call and from a business card):
+# shown under CRM → Possible duplicates. (last, first, middle, e-mail, phone, activity)
+DUPLICATE_PAIR = [
+    (
+        "Орлов",
+        "Михаил",
+        "Игоревич",
+        "m.orlov@example.ru",
+        "8 (926) 410-22-33",
+        "Звонок: запросил прайс-лист / Asked for the price list",
+    ),
+    (
+        "Orlov",
+        "Mikhail",
+        "",
+        " M.Orlov@Example.ru",
+        "+7 926 4102233",
+        "Встреча: обсудили скидку / Meeting: discussed a discount",
+    ),
+]

@@ -2,6 +2,7 @@ from .activities import Activity, Task
 from .base import CRMPermission
 from .contacts import Contact, Phone, TaggedContact
 from .deals import Deal, Pipeline, Stage
+from .duplicates import NotDuplicate
 from .imports import ImportJob
 from .leads import Lead, TaggedLead
 from .organizations import Organization, TaggedOrganization
@@ -15,6 +16,7 @@ __all__ = [
     "Deal",
     "ImportJob",
     "Lead",
+    "NotDuplicate",
     "Organization",
     "Phone",
     "Pipeline",

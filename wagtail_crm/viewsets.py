@@ -5,6 +5,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Activity, Contact, Deal, Lead, Organization, Pipeline, Task
 from .views.board import BoardViewSet
+from .views.tasks import MyTasksViewSet
 
 
 class LeadViewSet(SnippetViewSet):
@@ -74,4 +75,5 @@ class CRMViewSetGroup(SnippetViewSetGroup):
         TaskViewSet,
         PipelineViewSet,
         BoardViewSet,
+        MyTasksViewSet,
     )

@@ -4,7 +4,10 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from . import pipeline
+from .views.activities import LogActivityViewSet, activity_listing_buttons
 from .viewsets import CRMViewSetGroup
 
 register_snippet(CRMViewSetGroup)
 hooks.register("register_log_actions", pipeline.register_log_actions)
+hooks.register("register_admin_viewset", LogActivityViewSet)
+hooks.register("register_snippet_listing_buttons", activity_listing_buttons)

@@ -5,6 +5,7 @@ from .deals import Deal, Pipeline, Stage
 from .imports import ImportJob
 from .leads import Lead, TaggedLead
 from .organizations import Organization, TaggedOrganization
+from .reminders import TaskReminder
 from .settings import CRMSettings
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "TaggedLead",
     "TaggedOrganization",
     "Task",
+    "TaskReminder",
 ]

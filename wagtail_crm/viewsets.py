@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Activity, Contact, Deal, Lead, Organization, Pipeline, Task
+from .reports.viewsets import ReportsViewSet
 from .views.board import BoardViewSet
 from .views.tasks import MyTasksViewSet
 
@@ -76,4 +77,5 @@ class CRMViewSetGroup(SnippetViewSetGroup):
         PipelineViewSet,
         BoardViewSet,
         MyTasksViewSet,
+        ReportsViewSet,
     )

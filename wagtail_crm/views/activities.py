@@ -116,10 +116,7 @@ class LogActivityView(WagtailAdminTemplateMixin, FormView):
         return str(self.record)
 
     def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": "", "label": self.get_page_title()},
-            {"url": "", "label": self.get_page_subtitle()},
-        ]
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_header_title()}]
 
     def get_initial(self):
         direction = Activity.Direction.OUTBOUND if self.kind != "note" else ""

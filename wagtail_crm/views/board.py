@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
@@ -27,7 +28,7 @@ from ..permissions import can_see_all, visible_to
 from ..pipeline import StageChangeError, move_deal
 from .base import ScreenViewSet, format_totals
 
-CARDS_PER_COLUMN = 50
+CARDS_PER_COLUMN = 25
 deal_policy = ModelPermissionPolicy(Deal)
 
 
@@ -65,6 +66,18 @@ def top_cards(deals, limit=CARDS_PER_COLUMN):
         .select_related("organization", "owner")
         .order_by("stage_id", "position")
     )
+
+
+def stage_options(stages):
+    """``{stage_id: "<option>…"}``: each card's select, built once per stage."""
+    return {
+        current.pk: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((s.pk, " selected" if s == current else "", s.name) for s in stages),
+        )
+        for current in stages
+    }
 
 
 class BoardView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -120,9 +133,17 @@ class BoardView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView)
         deals = self.get_deals()
         summaries = column_summaries(deals, [stage.pk for stage in stages])
         cards = {stage.pk: [] for stage in stages}
-        today = timezone.now()
+        now = timezone.now()
+        # reverse() once, not per card: the board renders up to hundreds of cards
+        move_url = reverse(self.move_url_name, args=[0]).replace("/0/", "/%d/")
+        edit_url = reverse("wagtailsnippets_wagtail_crm_deal:edit", args=[0])
+        edit_url = edit_url.replace("/0/", "/%d/")
+        options = stage_options(stages)
         for deal in top_cards(deals):
-            deal.days_in_stage = (today - deal.stage_changed_at).days
+            deal.stage_options = options[deal.stage_id]
+            deal.days_in_stage = (now - deal.stage_changed_at).days
+            deal.move_url = move_url % deal.pk
+            deal.edit_url = edit_url % deal.pk
             cards[deal.stage_id].append(deal)
         return [
             {

@@ -57,7 +57,8 @@ def test_report_shows_its_chart(admin_page, live_server):
 
     canvas.wait_for()
     admin_page.wait_for_function(
-        "() => window.Chart && Chart.getChart(document.querySelector('canvas[data-crm-chart]'))"
+        "() => window.Chart"
+        " && Chart.getChart(document.querySelector('canvas[data-crm-chart]'))"
     )
     box = canvas.bounding_box()
     assert box["width"] > 200 and box["height"] > 100

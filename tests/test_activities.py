@@ -126,3 +126,20 @@ def test_listing_rows_offer_the_log_buttons(admin_client, contact):
         log_activity_url("meeting", contact).split("&next")[0].replace("&", "&amp;")
         in html
     )
+
+
+def test_edit_views_can_reuse_the_buttons(olga, contact):
+    from wagtail.admin.widgets import HeaderButton
+
+    from wagtail_crm.views.activities import log_activity_buttons
+
+    buttons = log_activity_buttons(contact, olga, "/back/", button_class=HeaderButton)
+
+    assert [b.label for b in buttons] == [
+        "Log call",
+        "Log meeting",
+        "Log e-mail",
+        "Add note",
+    ]
+    assert buttons[0].url == log_activity_url("call", contact, "/back/")
+    assert log_activity_buttons(contact, manager("viewer")) == []

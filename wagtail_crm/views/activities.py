@@ -162,18 +162,28 @@ class LogActivityViewSet(ViewSet):
         return [path("", LogActivityView.as_view(), name="add")]
 
 
-def activity_listing_buttons(snippet, user, next_url=None):
-    """``register_snippet_listing_buttons``: one "Log …" item per activity kind."""
-    if not isinstance(snippet, tuple(SUBJECTS.values())):
+def log_activity_buttons(record, user, next_url=None, button_class=Button):
+    """One "Log …" button per activity kind for ``record``, if ``user`` may add.
+
+    Listings get them through ``register_snippet_listing_buttons``; an edit view
+    can add them to ``header_more_buttons``, e.g. with
+    ``log_activity_buttons(self.object, self.request.user, self.request.path)``.
+    """
+    if not isinstance(record, tuple(SUBJECTS.values())):
         return []
     if not activity_policy.user_has_permission(user, "add"):
         return []
     return [
-        Button(
+        button_class(
             label,
-            log_activity_url(kind, snippet, next_url),
+            log_activity_url(kind, record, next_url),
             icon_name=icon,
             priority=50 + index,
         )
         for index, (kind, (label, icon)) in enumerate(BUTTON_LABELS.items())
     ]
+
+
+def activity_listing_buttons(snippet, user, next_url=None):
+    """The ``register_snippet_listing_buttons`` hook."""
+    return log_activity_buttons(snippet, user, next_url)

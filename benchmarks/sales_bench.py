@@ -151,11 +151,21 @@ def main(argv=None):
     parser.add_argument("--leads", type=int, default=None, help="default: = deals")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--db", help="keep the seeded SQLite file here and reuse it next time"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        setup_django(Path(tmp) / "bench.sqlite3")
+        db_path = Path(args.db or Path(tmp) / "bench.sqlite3")
+        reuse = db_path.exists()
+        setup_django(db_path)
         started = time.perf_counter()
-        user = seed(args.deals, args.activities, args.leads or args.deals)
+        if reuse:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model().objects.get(username="bench")
+        else:
+            user = seed(args.deals, args.activities, args.leads or args.deals)
         seeded = time.perf_counter() - started
         results = measure(user, args.runs)
     if args.json:

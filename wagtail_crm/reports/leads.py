@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 import django_filters
-from django.db.models import Count, F
+from django.db.models import Count, F, Max, Min
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
@@ -19,6 +19,8 @@ from .base import (
     format_period,
     in_range,
     noop,
+    period_case,
+    period_starts,
 )
 
 GROUPINGS = {
@@ -38,7 +40,7 @@ class LeadsFilterSet(PeriodFilterSet):
     )
     interval = django_filters.ChoiceFilter(
         label=_("Interval"),
-        choices=[(key, label) for key, (_trunc, label, _f) in INTERVALS.items()],
+        choices=[(key, label) for key, (label, _format) in INTERVALS.items()],
         empty_label=None,
         method=noop,
     )
@@ -76,7 +78,7 @@ class LeadsReportView(CRMReportView):
     @property
     def export_headings(self):
         return {
-            "period_label": INTERVALS[self.interval][1],
+            "period_label": INTERVALS[self.interval][0],
             "source": GROUPINGS[self.grouping][1],
             "leads": gettext("Leads"),
         }
@@ -84,7 +86,7 @@ class LeadsReportView(CRMReportView):
     @property
     def columns(self):
         return [
-            Column("period_label", label=INTERVALS[self.interval][1]),
+            Column("period_label", label=INTERVALS[self.interval][0]),
             Column("source", label=GROUPINGS[self.grouping][1]),
             Column("leads", label=_("Leads")),
         ]
@@ -94,11 +96,15 @@ class LeadsReportView(CRMReportView):
 
     def get_rows(self):
         field = GROUPINGS[self.grouping][0]
-        trunc = INTERVALS[self.interval][0]
         leads = in_range(self.get_queryset(), "created_at", self.filters.date_range())
+        bounds = leads.aggregate(first=Min("created_at"), last=Max("created_at"))
+        if bounds["first"] is None:
+            return []
+        starts = period_starts(bounds["first"], bounds["last"], self.interval)
         rows = (
-            leads.order_by()
-            .values(period=trunc("created_at"), source=F(field))
+            leads.filter(created_at__gte=starts[0])
+            .order_by()
+            .values(period=period_case("created_at", starts), source=F(field))
             .annotate(leads=Count("pk"))
             .order_by("period", "source")
         )
@@ -106,8 +112,9 @@ class LeadsReportView(CRMReportView):
         return [
             row
             | {
+                "period": starts[row["period"]],
                 "source": row["source"] or unnamed,
-                "period_label": format_period(row["period"], self.interval),
+                "period_label": format_period(starts[row["period"]], self.interval),
             }
             for row in rows
         ]

@@ -208,3 +208,16 @@ def test_board_queries_do_not_grow_with_deals(
         DealFactory(stage=list(stages.values())[index % 4])
     with django_assert_max_num_queries(len(small.captured_queries)):
         admin_client.get(BOARD_URL)
+
+
+@pytest.mark.parametrize("value", ["", "abc", "999999"])
+def test_missing_or_unknown_stage_is_400(admin_client, stages, value):
+    deal = DealFactory(stage=stages["New"])
+
+    response = admin_client.post(
+        move_url(deal), {"stage": value}, HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "Choose a stage."
+    assert Deal.objects.get().stage == stages["New"]

@@ -192,7 +192,10 @@ class MoveDealView(View):
             raise PermissionDenied
         visible = visible_to(Deal.objects.select_related("stage"), request.user)
         deal = get_object_or_404(visible, pk=pk)
-        stage = Stage.objects.filter(pk=request.POST.get("stage", "")).first()
+        stage_id = request.POST.get("stage", "")
+        stage = (
+            Stage.objects.filter(pk=stage_id).first() if stage_id.isdigit() else None
+        )
         if stage is None:
             return self.failure(gettext("Choose a stage."))
         try:

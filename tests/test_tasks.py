@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wagtail_crm.models import Task, TaskReminder
-from wagtail_crm.reminders import send_task_reminders
-from wagtail_crm.tasks import send_task_reminders_task
+from wagtail_crm.reminders import send_task_reminders, send_task_reminders_task
 
 from .sales_factories import TaskFactory, manager
 

@@ -7,7 +7,7 @@ running it twice (two cron lines, a retried task) sends nothing the second time.
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
+from django_tasks import task
 from wagtail.admin.utils import get_admin_base_url
 from wagtail.users.models import UserProfile
 
@@ -45,8 +46,8 @@ def due_tasks_by_user(day):
         .order_by("assignee_id", "due_at", "pk")
     )
     grouped = defaultdict(list)
-    for task in tasks:
-        grouped[task.assignee].append(task)
+    for item in tasks:
+        grouped[item.assignee].append(item)
     return grouped
 
 
@@ -67,6 +68,12 @@ def send_task_reminders(day=None) -> int:
     return sent
 
 
+@task()
+def send_task_reminders_task(day: str | None = None) -> int:
+    """The background task: ``day`` is an ISO date (default today)."""
+    return send_task_reminders(date.fromisoformat(day) if day else None)
+
+
 def _send_once(user, tasks, day):
     start, _end = day_bounds(day)
     try:
@@ -79,8 +86,8 @@ def _send_once(user, tasks, day):
 
 
 def _send(user, tasks, start_of_day):
-    overdue = [task for task in tasks if task.due_at < start_of_day]
-    today = [task for task in tasks if task.due_at >= start_of_day]
+    overdue = [item for item in tasks if item.due_at < start_of_day]
+    today = [item for item in tasks if item.due_at >= start_of_day]
     context = {
         "user": user,
         "overdue": overdue,

@@ -3,8 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ...reminders import send_task_reminders
-from ...tasks import send_task_reminders_task
+from ...reminders import send_task_reminders, send_task_reminders_task
 
 
 class Command(BaseCommand):

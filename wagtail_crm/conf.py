@@ -22,6 +22,9 @@ DEFAULTS = {
     "CAPTURE_MIN_FILL_SECONDS": 3,
     "CAPTURE_RATE_LIMIT": "10/m",
     "CAPTURE_STORE_IP": False,
+    # Telephony: token (or list of tokens, for rotation) of the call event endpoint.
+    # Empty: the endpoint refuses every request.
+    "TELEPHONY_TOKEN": "",
     # Privacy: unconverted leads older than this many days are purged (None: never).
     "LEAD_RETENTION_DAYS": None,
 }

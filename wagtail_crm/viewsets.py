@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Activity, Contact, Deal, Lead, Organization, Pipeline, Task
+from .reports.viewsets import ReportsViewSet
+from .views.board import BoardViewSet
 from .views.duplicates import DuplicatesViewSet
+from .views.tasks import MyTasksViewSet
 
 
 class LeadViewSet(SnippetViewSet):
@@ -74,4 +77,7 @@ class CRMViewSetGroup(SnippetViewSetGroup):
         TaskViewSet,
         PipelineViewSet,
         DuplicatesViewSet,
+        BoardViewSet,
+        MyTasksViewSet,
+        ReportsViewSet,
     )

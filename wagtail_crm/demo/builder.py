@@ -11,6 +11,7 @@ from django.utils import timezone
 from ..models import Activity, Contact, Deal, Lead, Organization, Phone, Pipeline, Task
 from ..phones import parse_phones
 from . import data
+from .sales import build_sales_history
 
 DEMO_PASSWORD = "changeme"
 
@@ -136,6 +137,7 @@ def _deals(pipeline, organizations, owners, now):
                 "owner": owners[index % len(owners)],
                 "expected_close": (now + timedelta(days=14 * (index + 1))).date(),
                 "closed_at": now if stage.kind != "open" else None,
+                "lost_reason": "Проект отложен" if stage.kind == "lost" else "",
             },
         )
 
@@ -225,6 +227,11 @@ def build_demo_data(pages=(), stdout=None):
     now = timezone.now()
     admin = ensure_user("admin", superuser=True, first_name="Admin")
     owners = [admin]
+    managers = [
+        admin,
+        ensure_user("olga", first_name="Ольга", last_name="Смирнова"),
+        ensure_user("ivan", first_name="Иван", last_name="Петров"),
+    ]
     organizations = [_organization(spec, owners[0]) for spec in data.ORGANIZATIONS]
     for spec in data.PRIVATE_CLIENTS:
         _private_client(spec, owners[0])
@@ -235,4 +242,5 @@ def build_demo_data(pages=(), stdout=None):
     contacts = list(Contact.objects.select_related("organization").order_by("pk"))
     _activities(contacts, admin, now)
     _tasks(contacts, owners, now)
+    build_sales_history(pipeline, organizations, managers, list(pages), now)
     return admin

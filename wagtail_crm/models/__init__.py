@@ -6,6 +6,7 @@ from .duplicates import NotDuplicate
 from .imports import ImportJob
 from .leads import Lead, TaggedLead
 from .organizations import Organization, TaggedOrganization
+from .reminders import TaskReminder
 from .settings import CRMSettings
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "TaggedLead",
     "TaggedOrganization",
     "Task",
+    "TaskReminder",
 ]

@@ -93,7 +93,18 @@ class Deal(index.Indexed, OwnedModel):
         verbose_name = _("deal")
         verbose_name_plural = _("deals")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["stage", "owner"])]
+        indexes = [
+            models.Index(fields=["stage", "owner"]),
+            # The pipeline board: newest cards of a stage, and column totals.
+            models.Index(
+                fields=["stage", "-stage_changed_at"],
+                name="wagtail_crm_deal_stage_moved",
+            ),
+            models.Index(
+                fields=["stage", "currency", "amount"],
+                name="wagtail_crm_deal_stage_totals",
+            ),
+        ]
 
     def __str__(self):
         return self.title

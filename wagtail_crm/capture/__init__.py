@@ -1,0 +1,1 @@
+"""Every way a lead or a conversation arrives in the CRM."""

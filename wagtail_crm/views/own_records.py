@@ -1,0 +1,161 @@
+"""Snippet views that apply the "own records only" rule of ``wagtail_crm.permissions``.
+
+Listings, exports and choosers narrow their querysets with ``visible_to``; every
+view that loads one record answers 404 for a record the user may not see, so
+typing another manager's edit URL reveals nothing, not even that it exists.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from wagtail.snippets.views import chooser, snippets
+
+from ..permissions import can_see_all, owner_field_of, visible_to
+from ..phones import format_phone
+
+EXPORT_PERMISSION = "wagtail_crm.export_records"
+
+
+def is_visible(instance, user):
+    """Whether ``user`` may see ``instance`` (no query: compares the owner id)."""
+    if can_see_all(user):
+        return True
+    field = owner_field_of(type(instance))
+    if field is None:
+        return bool(user and user.is_authenticated)
+    owner_id = getattr(instance, f"{field}_id", None)
+    return owner_id is not None and owner_id == getattr(user, "pk", None)
+
+
+def can_export(user):
+    return bool(user and user.is_active and user.has_perm(EXPORT_PERMISSION))
+
+
+class VisibleObjectMixin:
+    def get_object(self, *args, **kwargs):
+        instance = super().get_object(*args, **kwargs)
+        if not is_visible(instance, self.request.user):
+            raise Http404
+        return instance
+
+
+class IndexView(snippets.IndexView):
+    """A listing of the visible records; searches names, e-mails, phones, tax ids."""
+
+    search_function = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.is_export and not can_export(request.user):
+            raise PermissionDenied
+
+    @property
+    def show_export_buttons(self):
+        return bool(self.list_export) and can_export(self.request.user)
+
+    @property
+    def is_searchable(self):
+        return self.search_function is not None
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        return type(self).search_function(queryset, self.search_query)
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for field in row:
+            display = getattr(item, f"get_{field}_display", None)
+            if display is not None:
+                row[field] = display()
+        if "phones" in row:
+            row["phones"] = ", ".join(
+                format_phone(phone.e164, phone.extension) for phone in item.phones.all()
+            )
+        return row
+
+
+class EditView(VisibleObjectMixin, snippets.EditView):
+    pass
+
+
+class DeleteView(VisibleObjectMixin, snippets.DeleteView):
+    pass
+
+
+class InspectView(VisibleObjectMixin, snippets.InspectView):
+    pass
+
+
+class HistoryView(VisibleObjectMixin, snippets.HistoryView):
+    pass
+
+
+class UsageView(VisibleObjectMixin, snippets.UsageView):
+    pass
+
+
+class CopyView(VisibleObjectMixin, snippets.CopyView):
+    pass
+
+
+class ChooseView(chooser.ChooseView):
+    def get_object_list(self):
+        return visible_to(super().get_object_list(), self.request.user)
+
+
+class ChooseResultsView(chooser.ChooseResultsView):
+    def get_object_list(self):
+        return visible_to(super().get_object_list(), self.request.user)
+
+
+class ChosenView(chooser.SnippetChosenView):
+    def get_object(self, pk):
+        instance = super().get_object(pk)
+        if not is_visible(instance, self.request.user):
+            raise self.model_class.DoesNotExist
+        return instance
+
+
+class ChosenMultipleView(chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return visible_to(super().get_objects(pks), self.request.user)
+
+
+class ChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = ChooseView
+    choose_results_view_class = ChooseResultsView
+    chosen_view_class = ChosenView
+    chosen_multiple_view_class = ChosenMultipleView
+
+
+PREFILL_FIELDS = ("organization", "contact", "lead", "deal")
+
+
+class CreateView(snippets.CreateView):
+    """Prefills links from the query string (``?contact=12``), when visible."""
+
+    def get_initial_form_instance(self):
+        instance = super().get_initial_form_instance()
+        model_fields = {field.name for field in self.model._meta.get_fields()}
+        for name in PREFILL_FIELDS:
+            value = self.request.GET.get(name, "")
+            if name in model_fields and value.isdigit():
+                self._prefill(instance, name, int(value))
+        self._prefill_defaults(instance)
+        return instance
+
+    def _prefill(self, instance, name, pk):
+        related_model = self.model._meta.get_field(name).related_model
+        related = related_model.objects.filter(pk=pk).first()
+        if related is not None and is_visible(related, self.request.user):
+            setattr(instance, name, related)
+            if name == "contact" and hasattr(instance, "organization_id"):
+                instance.organization_id = (
+                    instance.organization_id or related.organization_id
+                )
+
+    def _prefill_defaults(self, instance):
+        from ..forms.deals import default_currency
+
+        if hasattr(instance, "currency") and not instance.currency:
+            instance.currency = default_currency(self.request)

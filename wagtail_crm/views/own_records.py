@@ -59,7 +59,7 @@ class IndexView(snippets.IndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        return type(self).search_function(queryset, self.search_query)
+        return self.search_function(queryset, self.search_query)
 
     def to_row_dict(self, item):
         row = super().to_row_dict(item)

@@ -6,6 +6,7 @@ managers' records are dropped before anything is shown or changed.
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,6 +22,14 @@ OWNED_MODELS = (Lead, Contact, Organization, Deal, Activity, Task)
 
 class VisibleObjectsMixin:
     """Acts on the visible records only; the others are not even listed."""
+
+    required_permissions = ("change", "delete")
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = self.model.snippet_viewset.permission_policy
+        if not policy.user_has_any_permission(request.user, self.required_permissions):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_all_objects_in_listing_query(self, parent_id):
         queryset = visible_to(self.model._default_manager.all(), self.request.user)

@@ -98,17 +98,29 @@ class CopyView(VisibleObjectMixin, snippets.CopyView):
     pass
 
 
-class ChooseView(chooser.ChooseView):
+class ChooserPermissionMixin:
+    """Choosers of CRM records are for users with some permission on the model."""
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = self.model_class.snippet_viewset.permission_policy
+        if not policy.user_has_any_permission(
+            request.user, ["add", "change", "delete", "view"]
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ChooseView(ChooserPermissionMixin, chooser.ChooseView):
     def get_object_list(self):
         return visible_to(super().get_object_list(), self.request.user)
 
 
-class ChooseResultsView(chooser.ChooseResultsView):
+class ChooseResultsView(ChooserPermissionMixin, chooser.ChooseResultsView):
     def get_object_list(self):
         return visible_to(super().get_object_list(), self.request.user)
 
 
-class ChosenView(chooser.SnippetChosenView):
+class ChosenView(ChooserPermissionMixin, chooser.SnippetChosenView):
     def get_object(self, pk):
         instance = super().get_object(pk)
         if not is_visible(instance, self.request.user):
@@ -116,7 +128,7 @@ class ChosenView(chooser.SnippetChosenView):
         return instance
 
 
-class ChosenMultipleView(chooser.SnippetChosenMultipleView):
+class ChosenMultipleView(ChooserPermissionMixin, chooser.SnippetChosenMultipleView):
     def get_objects(self, pks):
         return visible_to(super().get_objects(pks), self.request.user)
 

@@ -50,9 +50,11 @@ class CRMRecordViewSet(SnippetViewSet):
     prefetch_related = ()
 
     def get_queryset(self, request):
-        queryset = self.model._default_manager.all()
-        if self.select_related:
-            queryset = queryset.select_related(*self.select_related)
+        # The owner column shows an avatar: its profile comes in the same query.
+        owner_profile = f"{self.model.owner_field}__wagtail_userprofile"
+        queryset = self.model._default_manager.select_related(
+            *self.select_related, owner_profile
+        )
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
         return visible_to(queryset, request.user)

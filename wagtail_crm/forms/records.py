@@ -55,13 +55,22 @@ class ContactForm(CRMRecordForm):
             self.add_error(
                 "email", duplicates.contact_email_error(existing, self.for_user)
             )
+        return cleaned_data
+
+    def is_valid(self):
+        """Phones are checked once the phones formset has cleaned them."""
+        if not super().is_valid():
+            return False
+        if self.cleaned_data.get("ignore_duplicates"):
+            return True
         existing = duplicates.contact_with_phones(self._new_phones(), self.instance.pk)
         if existing:
             self.add_error(
                 "ignore_duplicates",
                 duplicates.contact_phone_error(existing, self.for_user),
             )
-        return cleaned_data
+            return False
+        return True
 
     def _new_phones(self):
         formset = self.formsets.get("phones")

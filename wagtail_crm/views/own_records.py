@@ -147,7 +147,7 @@ class CreateView(snippets.CreateView):
     """Prefills links from the query string (``?contact=12``), when visible."""
 
     def get_initial_form_instance(self):
-        instance = super().get_initial_form_instance()
+        instance = super().get_initial_form_instance() or self.model()
         model_fields = {field.name for field in self.model._meta.get_fields()}
         for name in PREFILL_FIELDS:
             value = self.request.GET.get(name, "")

@@ -32,17 +32,19 @@ FIRST_NAMES = ["Анна", "Олег", "Мария", "John", "Arta", "Илья",
 def configure(database_url=None):
     sys.path[:0] = [str(ROOT), str(ROOT / "example_site")]
     if database_url is None:
-        path = Path(tempfile.mkdtemp(prefix="wcrm_bench_")) / "bench.sqlite3"
+        path = Path(tempfile.mkdtemp(prefix="wcrm_listing_bench_")) / "bench.sqlite3"
         database_url = f"sqlite:///{path}"
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_site.settings")
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
+    # Measure what a production server does: no DEBUG, no test instrumentation.
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
 
 

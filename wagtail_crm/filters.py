@@ -105,6 +105,7 @@ class LeadFilterSet(CRMFilterSet):
         label=_("Status"),
         choices=Lead.Status.choices,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     owner = UserFilter(label=_("Owner"), queryset=staff_users)
     source_page = django_filters.ModelChoiceFilter(
@@ -134,6 +135,7 @@ class ContactFilterSet(CRMFilterSet):
         label=_("Role"),
         choices=Contact.Role.choices,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     owner = UserFilter(label=_("Owner"), queryset=staff_users)
     created_at = created_filter()
@@ -159,6 +161,7 @@ class DealFilterSet(CRMFilterSet):
             "pipeline__name", "sort_order"
         ),
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     stage__kind = django_filters.ChoiceFilter(
         label=_("Outcome"),
@@ -182,6 +185,7 @@ class ActivityFilterSet(CRMFilterSet):
         label=_("Kind"),
         choices=Activity.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     author = UserFilter(label=_("Author"), queryset=staff_users)
     organization = organization_filter()

@@ -42,7 +42,7 @@ class CRMRecordViewSet(SnippetViewSet):
     usage_view_class = own_records.UsageView
     copy_view_class = own_records.CopyView
     chooser_viewset_class = own_records.ChooserViewSet
-    list_per_page = 50
+    list_per_page = 25
     copy_view_enabled = False
     inspect_view_enabled = True
     search_function = None
@@ -50,11 +50,9 @@ class CRMRecordViewSet(SnippetViewSet):
     prefetch_related = ()
 
     def get_queryset(self, request):
-        # The owner column shows an avatar: its profile comes in the same query.
-        owner_profile = f"{self.model.owner_field}__wagtail_userprofile"
-        queryset = self.model._default_manager.select_related(
-            *self.select_related, owner_profile
-        )
+        queryset = self.model._default_manager.all()
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
         return visible_to(queryset, request.user)

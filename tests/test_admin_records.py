@@ -275,3 +275,17 @@ def test_listing_queries_do_not_grow_with_rows(client, users, model):
     assert len(many) == len(few), "\n".join(
         q["sql"][:200] for q in many.captured_queries
     )
+
+
+def test_chooser_finds_records_written_in_bulk_by_phone(manager_client, users):
+    Contact.objects.bulk_create(
+        [Contact(last_name="Bulkov", last_name_key="bulkov", owner=users["manager"])]
+    )
+    bulk = Contact.objects.get(last_name="Bulkov")
+    Phone.objects.create(contact=bulk, e164="+74957770011")
+    namespace = Contact.snippet_viewset.get_chooser_admin_url_namespace()
+    url = reverse(f"{namespace}:choose_results")
+    assert (
+        "Bulkov" in manager_client.get(url, {"q": "8 495 777-00-11"}).content.decode()
+    )
+    assert "Bulkov" not in manager_client.get(url, {"q": "Nobody"}).content.decode()

@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 
 from .forms.deals import DealForm
 from .forms.leads import LeadForm
-from .forms.records import ContactForm, CRMRecordForm, OrganizationForm
+from .forms.records import ContactForm, CRMRecordForm, OrganizationForm, TaskForm
 from .models import Activity, Contact, Deal, Lead, Organization, Task
 from .panels import (
     ContactPersonsPanel,
@@ -159,7 +159,7 @@ EDIT_HANDLERS = {
     Lead: (lead_panels, LeadForm),
     Deal: (deal_panels, DealForm),
     Activity: (activity_panels, CRMRecordForm),
-    Task: (task_panels, CRMRecordForm),
+    Task: (task_panels, TaskForm),
 }
 
 

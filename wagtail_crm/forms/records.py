@@ -1,6 +1,7 @@
 """Base forms of the CRM records: the owner, related-record choices, duplicates."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from ..models import Contact, Deal, Lead, Organization
@@ -157,3 +158,12 @@ class OrganizationForm(CRMRecordForm):
             for form in formset.forms
             if id(form) not in deleted and isinstance(form, ContactPersonForm)
         ]
+
+
+class TaskForm(CRMRecordForm):
+    """Ticking "done" stamps when; unticking clears it."""
+
+    def save(self, commit=True):
+        if "done" in self.changed_data:
+            self.instance.done_at = timezone.now() if self.instance.done else None
+        return super().save(commit=commit)

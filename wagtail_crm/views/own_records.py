@@ -5,8 +5,11 @@ view that loads one record answers 404 for a record the user may not see, so
 typing another manager's edit URL reveals nothing, not even that it exists.
 """
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.snippets.views import chooser, snippets
 
 from ..permissions import can_see_all, owner_field_of, visible_to
@@ -110,14 +113,48 @@ class ChooserPermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ChooseView(ChooserPermissionMixin, chooser.ChooseView):
+class CRMSearchFilterForm(BaseFilterForm):
+    """The chooser's search box, answered like the listing's (see ``search.py``)."""
+
+    search_function = None
+
+    q = forms.CharField(
+        label=_("Search term"),
+        widget=forms.TextInput(attrs={"placeholder": _("Search")}),
+        required=False,
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = self.cleaned_data.get("q")
+        if query:
+            objects = type(self).search_function(objects, query)
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class VisibleChoicesMixin(ChooserPermissionMixin):
     def get_object_list(self):
         return visible_to(super().get_object_list(), self.request.user)
 
+    def get_filter_form_class(self):
+        search_function = self.model_class.snippet_viewset.search_function
+        if search_function is None:
+            return super().get_filter_form_class()
+        return type(
+            "CRMChooserFilterForm",
+            (CRMSearchFilterForm,),
+            {"search_function": staticmethod(search_function)},
+        )
 
-class ChooseResultsView(ChooserPermissionMixin, chooser.ChooseResultsView):
-    def get_object_list(self):
-        return visible_to(super().get_object_list(), self.request.user)
+
+class ChooseView(VisibleChoicesMixin, chooser.ChooseView):
+    pass
+
+
+class ChooseResultsView(VisibleChoicesMixin, chooser.ChooseResultsView):
+    pass
 
 
 class ChosenView(ChooserPermissionMixin, chooser.SnippetChosenView):

@@ -30,6 +30,17 @@ def _all_words(query, fields, key_field=None, key_func=None):
     return condition
 
 
+def _phone_variants(query):
+    """E.164 values when the query is a phone number (no letters), else ``[]``.
+
+    A phone query is answered through the indexed ``e164`` columns only: its
+    digit groups ("8", "916") would otherwise match half the names and e-mails.
+    """
+    if any(char.isalpha() for char in query or ""):
+        return []
+    return search_variants(query)
+
+
 def _phone_owner_ids(variants, owner):
     from .models import Phone
 
@@ -37,37 +48,39 @@ def _phone_owner_ids(variants, owner):
 
 
 def search_contacts(queryset, query):
+    variants = _phone_variants(query)
+    if variants:
+        return queryset.filter(pk__in=_phone_owner_ids(variants, "contact"))
     condition = _all_words(
         query,
         ("first_name", "last_name", "middle_name", "email", "job_title"),
         "last_name_key",
         person_name_key,
     )
-    variants = search_variants(query)
-    if variants:
-        condition |= Q(pk__in=_phone_owner_ids(variants, "contact"))
     return queryset.filter(condition)
 
 
 def search_organizations(queryset, query):
+    tax_id = tax_id_key(query)
+    variants = _phone_variants(query)
+    if variants:
+        by_phone = Q(pk__in=_phone_owner_ids(variants, "organization"))
+        return queryset.filter(by_phone | Q(tax_id=tax_id))
     condition = _all_words(
         query, ("name", "email", "website"), "name_key", organization_name_key
     )
-    tax_id = tax_id_key(query)
     if tax_id:
         condition |= Q(tax_id=tax_id)
-    variants = search_variants(query)
-    if variants:
-        condition |= Q(pk__in=_phone_owner_ids(variants, "organization"))
     return queryset.filter(condition)
 
 
 def search_leads(queryset, query):
-    condition = _all_words(query, ("name", "email", "company", "utm_campaign"))
-    variants = search_variants(query)
+    variants = _phone_variants(query)
     if variants:
-        condition |= Q(phone_e164__in=variants)
-    return queryset.filter(condition)
+        return queryset.filter(phone_e164__in=variants)
+    return queryset.filter(
+        _all_words(query, ("name", "email", "company", "utm_campaign"))
+    )
 
 
 def search_deals(queryset, query):

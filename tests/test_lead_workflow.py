@@ -147,3 +147,10 @@ def test_lost_needs_a_reason_and_another_managers_lead_is_404(client, users):
         assert client.post(_url(step, theirs), {"reason": "x"}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == Lead.Status.NEW
+
+
+def test_edit_form_does_not_offer_converted_as_a_status(client, users):
+    client.force_login(users["manager"])
+    lead = make_lead(users["manager"])
+    form = client.get(_url("edit", lead)).context["form"]
+    assert "converted" not in [value for value, _label in form.fields["status"].choices]

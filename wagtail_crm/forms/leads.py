@@ -9,7 +9,18 @@ from .records import CRMRecordForm
 
 
 class LeadForm(CRMRecordForm):
-    """The typed phone is kept as typed; its E.164 form is what search matches."""
+    """The typed phone is kept as typed; its E.164 form is what search matches.
+
+    "Converted" is reached only through the Convert step, which links the cards.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and self.instance.status != "converted":
+            status.choices = [
+                choice for choice in status.choices if choice[0] != "converted"
+            ]
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "")

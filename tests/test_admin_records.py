@@ -289,3 +289,19 @@ def test_chooser_finds_records_written_in_bulk_by_phone(manager_client, users):
         "Bulkov" in manager_client.get(url, {"q": "8 495 777-00-11"}).content.decode()
     )
     assert "Bulkov" not in manager_client.get(url, {"q": "Nobody"}).content.decode()
+
+
+def test_listing_filters_by_organization_tag_and_private_client(client, users):
+    client.force_login(users["head"])
+    mine = records_of(users["manager"], "Mine")
+    records_of(users["manager"], "Else")
+    private = Contact.objects.create(last_name="Privatov", owner=users["manager"])
+    mine[Contact].tags.add("vip")
+    mine[Contact].save()
+    url = _url(Contact, "list")
+    by_org = client.get(url, {"organization": mine[Organization].pk}).content.decode()
+    assert "MinePerson" in by_org and "ElsePerson" not in by_org
+    by_tag = client.get(url, {"tag": "vip"}).content.decode()
+    assert "MinePerson" in by_tag and "ElsePerson" not in by_tag
+    privates = client.get(url, {"private": "true"}).content.decode()
+    assert str(private) in privates and "MinePerson" not in privates

@@ -59,11 +59,6 @@ def test_merge_a_planted_pair(admin_page, live_server):
     assert admin_page.locator("[data-duplicate-group]").count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The contact timeline panel ships on another branch; drop this marker "
-    "once it is merged.",
-)
 @pytest.mark.django_db(transaction=True)
 def test_survivor_timeline_shows_both_histories(admin_page, live_server):
     _plant_pair()

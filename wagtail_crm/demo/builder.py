@@ -4,34 +4,15 @@ so running it again finds what is there and creates nothing new."""
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import Activity, Contact, Deal, Lead, Organization, Phone, Pipeline, Task
 from ..phones import parse_phones
 from . import data
+from .access import ensure_sales_groups
+from .builder_users import DEMO_PASSWORD, ensure_user  # noqa: F401
 from .sales import build_sales_history
-
-DEMO_PASSWORD = "changeme"
-
-
-def ensure_user(username, *, superuser=False, first_name="", last_name=""):
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={
-            "email": f"{username}@example.com",
-            "first_name": first_name,
-            "last_name": last_name,
-            "is_staff": True,
-            "is_superuser": superuser,
-        },
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    return user
 
 
 def _add_phones(raw, **owner):
@@ -134,7 +115,7 @@ def _deals(pipeline, organizations, owners, now):
                 "stage": stage,
                 "amount": Decimal(150000 + 85000 * index),
                 "currency": "RUB",
-                "owner": owners[index % len(owners)],
+                "owner": org.owner,
                 "expected_close": (now + timedelta(days=14 * (index + 1))).date(),
                 "closed_at": now if stage.kind != "open" else None,
                 "lost_reason": "Проект отложен" if stage.kind == "lost" else "",
@@ -203,7 +184,7 @@ def _activities(contacts, author, now):
                 "occurred_at": now - timedelta(days=index, hours=2),
                 "duration": timedelta(minutes=5 + index) if kind == "call" else None,
                 "direction": "outbound" if kind == "call" else "",
-                "author": author,
+                "author": contact.owner or author,
             },
         )
 
@@ -216,7 +197,7 @@ def _tasks(contacts, assignees, now):
             defaults={
                 "organization": contact.organization,
                 "due_at": now + timedelta(days=index - 3, hours=1),
-                "assignee": assignees[index % len(assignees)],
+                "assignee": contact.owner or assignees[index % len(assignees)],
             },
         )
 
@@ -226,16 +207,16 @@ def build_demo_data(pages=(), stdout=None):
     """Create the demo users and CRM records; return the admin user."""
     now = timezone.now()
     admin = ensure_user("admin", superuser=True, first_name="Admin")
-    owners = [admin]
-    managers = [
-        admin,
-        ensure_user("olga", first_name="Ольга", last_name="Смирнова"),
-        ensure_user("ivan", first_name="Иван", last_name="Петров"),
+    manager, head = ensure_sales_groups()
+    owners = [manager, head]
+    managers = [manager, head, admin]
+    organizations = [
+        _organization(spec, owners[index % len(owners)])
+        for index, spec in enumerate(data.ORGANIZATIONS)
     ]
-    organizations = [_organization(spec, owners[0]) for spec in data.ORGANIZATIONS]
-    for spec in data.PRIVATE_CLIENTS:
-        _private_client(spec, owners[0])
-    _duplicate_pair(owners[0], now)
+    for index, spec in enumerate(data.PRIVATE_CLIENTS):
+        _private_client(spec, owners[index % len(owners)])
+    _duplicate_pair(manager, now)
     pipeline = _pipeline()
     _deals(pipeline, organizations, owners, now)
     _leads(list(pages), owners, now)

@@ -68,7 +68,10 @@ class Contact(index.Indexed, OwnedModel, ClusterableModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["owner", "last_name"])]
+        indexes = [
+            models.Index(fields=["owner", "last_name"]),
+            models.Index(fields=["last_name", "first_name"]),
+        ]
 
     def __str__(self):
         return self.full_name or self.email or str(_("(no name)"))

@@ -118,6 +118,7 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["source_page", "created_at"]),
         ]
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from ...demo import build_demo_data
+from ...demo.access import HEAD_USERNAME, MANAGER_USERNAME
 from ...demo.builder import DEMO_PASSWORD
 
 
@@ -21,3 +22,15 @@ class Command(BaseCommand):
                 % {"user": admin.get_username(), "password": DEMO_PASSWORD}
             )
         )
+        self.write_sales_logins()
+
+    def write_sales_logins(self):
+        logins = (
+            (MANAGER_USERNAME, _("sales manager, sees own records")),
+            (HEAD_USERNAME, _("head of sales, sees all records")),
+        )
+        for username, role in logins:
+            self.stdout.write(
+                _("  %(user)s / %(password)s — %(role)s")
+                % {"user": username, "password": DEMO_PASSWORD, "role": role}
+            )

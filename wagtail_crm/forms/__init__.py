@@ -1,0 +1,1 @@
+"""Admin forms of the CRM records (used by the panels in ``wagtail_crm.panels``)."""

@@ -1,0 +1,58 @@
+"""Forms of the lead edit view and of the lead workflow steps."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ..phones import parse_phones
+from .records import CRMRecordForm
+
+
+class LeadForm(CRMRecordForm):
+    """The typed phone is kept as typed; its E.164 form is what search matches.
+
+    "Converted" is reached only through the Convert step, which links the cards.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and self.instance.status != "converted":
+            status.choices = [
+                choice for choice in status.choices if choice[0] != "converted"
+            ]
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "")
+        result = parse_phones(phone)
+        if result.errors:
+            raise ValidationError([error.message for error in result.errors])
+        self.instance.phone_e164 = result.phones[0].e164 if result.phones else ""
+        return phone
+
+
+class LostForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=255,
+        help_text=_("Why the lead was lost: no budget, chose a competitor, spam…"),
+    )
+
+
+class ConvertForm(forms.Form):
+    create_deal = forms.BooleanField(
+        label=_("Create a deal"),
+        required=False,
+        initial=True,
+        help_text=_("In the first stage of the default pipeline."),
+    )
+    deal_title = forms.CharField(label=_("Deal title"), max_length=255, required=False)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, required=False
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("create_deal") and not cleaned_data.get("deal_title"):
+            self.add_error("deal_title", _("Give the deal a title."))
+        return cleaned_data

@@ -1,0 +1,225 @@
+"""Bulk actions of the CRM listings: assign owner, change status/stage, add tag, delete.
+
+Every action works only on the records the user may see: ids of other
+managers' records are dropped before anything is shown or changed.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import classproperty
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin.utils import get_user_display_name
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+
+from ..models import Activity, Contact, Deal, Lead, Organization, Stage, Task
+from ..permissions import can_see_all, owner_field_of, visible_to
+
+OWNED_MODELS = (Lead, Contact, Organization, Deal, Activity, Task)
+
+
+class VisibleObjectsMixin:
+    """Acts on the visible records only; the others are not even listed."""
+
+    required_permissions = ("change", "delete")
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = self.model.snippet_viewset.permission_policy
+        if not policy.user_has_any_permission(request.user, self.required_permissions):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        queryset = visible_to(self.model._default_manager.all(), self.request.user)
+        return queryset.values_list("pk", flat=True)
+
+    def get_actionable_objects(self):
+        object_ids = self.request.GET.getlist("id")
+        if "all" in object_ids:
+            object_ids = self.get_all_objects_in_listing_query(None)
+        queryset = self.model._default_manager.filter(pk__in=object_ids)
+        objects = list(visible_to(queryset, self.request.user))
+        allowed = [obj for obj in objects if self.check_perm(obj)]
+        denied = [obj for obj in objects if obj not in allowed]
+        return allowed, {"items_with_no_access": denied}
+
+
+class CRMBulkAction(VisibleObjectsMixin, SnippetBulkAction):
+    template_name = "wagtail_crm/bulk_actions/confirm.html"
+    action_priority = 50
+    permission = "change"
+    target_models = OWNED_MODELS
+
+    @classproperty
+    def models(cls):
+        return list(cls.target_models)
+
+    def check_perm(self, obj):
+        return self.permission_policy.user_has_permission(
+            self.request.user, self.permission
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            action_title=self.display_name, help_text=self.help_text, **kwargs
+        )
+
+    help_text = ""
+
+    def get_execution_context(self):
+        return {
+            **super().get_execution_context(),
+            "data": self.cleaned_form.cleaned_data,
+        }
+
+    @classmethod
+    def execute_action(cls, objects, data=None, **kwargs):
+        pks = [obj.pk for obj in objects]
+        model = type(objects[0]) if objects else None
+        if model is None:
+            return 0, 0
+        return cls.update(model, pks, data), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d record updated.",
+            "%(count)d records updated.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return get_user_display_name(obj)
+
+
+class AssignOwnerForm(forms.Form):
+    owner = UserChoiceField(
+        label=_("New owner"),
+        queryset=get_user_model().objects.filter(is_active=True, is_staff=True),
+    )
+
+
+class AssignOwnerBulkAction(CRMBulkAction):
+    display_name = _("Assign owner")
+    action_type = "crm_assign_owner"
+    aria_label = _("Assign an owner to the selected records")
+    form_class = AssignOwnerForm
+    help_text = _("The new owner sees and works these records from now on.")
+
+    def check_perm(self, obj):
+        return super().check_perm(obj) and can_see_all(self.request.user)
+
+    @classmethod
+    def update(cls, model, pks, data):
+        field = owner_field_of(model)
+        return model.objects.filter(pk__in=pks).update(**{field: data["owner"]})
+
+
+class LeadStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[choice for choice in Lead.Status.choices if choice[0] != "converted"],
+    )
+
+
+class ChangeLeadStatusBulkAction(CRMBulkAction):
+    display_name = _("Change status")
+    action_type = "crm_change_status"
+    aria_label = _("Change the status of the selected leads")
+    form_class = LeadStatusForm
+    target_models = (Lead,)
+    help_text = _("To convert leads, open each one: conversion links its cards.")
+
+    @classmethod
+    def update(cls, model, pks, data):
+        return (
+            model.objects.filter(pk__in=pks)
+            .exclude(status=Lead.Status.CONVERTED)
+            .update(status=data["status"])
+        )
+
+
+class StageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.pipeline} — {obj.name}"
+
+
+class DealStageForm(forms.Form):
+    stage = StageChoiceField(
+        label=_("New stage"),
+        queryset=Stage.objects.select_related("pipeline").order_by(
+            "pipeline__name", "sort_order"
+        ),
+    )
+
+
+class ChangeDealStageBulkAction(CRMBulkAction):
+    display_name = _("Change stage")
+    action_type = "crm_change_stage"
+    aria_label = _("Move the selected deals to another stage")
+    form_class = DealStageForm
+    target_models = (Deal,)
+
+    @classmethod
+    def update(cls, model, pks, data):
+        from django.utils import timezone
+
+        return model.objects.filter(pk__in=pks).update(
+            stage=data["stage"], stage_changed_at=timezone.now()
+        )
+
+
+class AddTagForm(forms.Form):
+    tag = forms.CharField(label=_("Tag"), max_length=100)
+
+
+class AddTagBulkAction(CRMBulkAction):
+    display_name = _("Add tag")
+    action_type = "crm_add_tag"
+    aria_label = _("Add a tag to the selected records")
+    form_class = AddTagForm
+    target_models = (Lead, Contact, Organization)
+
+    @classmethod
+    def update(cls, model, pks, data):
+        from taggit.models import Tag
+
+        tag, _created = Tag.objects.get_or_create(name=data["tag"].strip())
+        through = model.tags.through
+        tagged = set(
+            through.objects.filter(tag=tag, content_object_id__in=pks).values_list(
+                "content_object_id", flat=True
+            )
+        )
+        through.objects.bulk_create(
+            through(tag=tag, content_object_id=pk) for pk in pks if pk not in tagged
+        )
+        return len(pks)
+
+
+class CRMDeleteBulkAction(VisibleObjectsMixin, DeleteBulkAction):
+    """Wagtail's snippet delete, narrowed to the visible CRM records."""
+
+    action_type = "delete"
+
+    @classproperty
+    def models(cls):
+        return list(OWNED_MODELS)
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        if not objects:
+            return 0, 0
+        return super().execute_action(objects, user=user, **kwargs)
+
+
+BULK_ACTIONS = (
+    AssignOwnerBulkAction,
+    ChangeLeadStatusBulkAction,
+    ChangeDealStageBulkAction,
+    AddTagBulkAction,
+    CRMDeleteBulkAction,
+)

@@ -1,6 +1,8 @@
 """The example site's pages, created once and found again on every later run."""
 
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import ContactPage, ContentPage, HomePage
 
@@ -13,6 +15,15 @@ CONTACT_FIELDS = [
 ]
 
 
+def _tree_root():
+    """Wagtail's root page; an emptied database (a flushed test DB) gets one."""
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(language_code=get_default_language_code())
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
 def _home():
     home = HomePage.objects.first()
     if home:
@@ -22,7 +33,7 @@ def _home():
     if welcome:
         welcome.slug = "welcome-replaced"
         welcome.save()
-    home = Page.get_first_root_node().add_child(
+    home = _tree_root().add_child(
         instance=HomePage(
             title="Example Co.",
             slug="home",
@@ -75,6 +86,10 @@ def _services(home):
     )
     home.add_child(instance=page)
     return page
+
+
+def get_default_language_code():
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
 def build_pages():

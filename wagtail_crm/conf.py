@@ -22,6 +22,14 @@ DEFAULTS = {
     "CAPTURE_MIN_FILL_SECONDS": 3,
     "CAPTURE_RATE_LIMIT": "10/m",
     "CAPTURE_STORE_IP": False,
+    # Seconds the first/last touch cookie lives (the "visit"): 30 days.
+    "CAPTURE_TOUCH_MAX_AGE": 30 * 24 * 3600,
+    # Optional captcha: {"CLASS": "dotted.path", "OPTIONS": {...}}.
+    "CAPTURE_CAPTCHA": None,
+    # Webhook deliveries: attempts before giving up, first retry delay (s), timeout.
+    "WEBHOOK_MAX_ATTEMPTS": 5,
+    "WEBHOOK_RETRY_DELAY": 60,
+    "WEBHOOK_TIMEOUT": 10,
     # Privacy: unconverted leads older than this many days are purged (None: never).
     "LEAD_RETENTION_DAYS": None,
 }

@@ -1,5 +1,11 @@
 """Public (non-admin) endpoints of the CRM: include under a prefix of your choice."""
 
+from django.urls import path
+
+from .capture import views as capture_views
+
 app_name = "wagtail_crm"
 
-urlpatterns = []
+urlpatterns = [
+    path("lead-form/", capture_views.lead_form, name="lead_form"),
+]

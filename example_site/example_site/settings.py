@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "wagtail_crm.capture.utm.AttributionMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"
@@ -104,3 +105,9 @@ DEFAULT_FROM_EMAIL = "crm@example.com"
 WAGTAILCRM_PHONE_REGION = "RU"
 WAGTAILCRM_PHONE_AREA_CODE = "495"
 WAGTAILCRM_DEFAULT_CURRENCY = "RUB"
+
+# Form capture (the benchmark lowers these through the environment).
+WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS = float(
+    os.environ.get("WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS", "3")
+)
+WAGTAILCRM_CAPTURE_RATE_LIMIT = os.environ.get("WAGTAILCRM_CAPTURE_RATE_LIMIT", "10/m")

@@ -1,11 +1,13 @@
 from .activities import Activity, Task
 from .base import CRMPermission
+from .capture import QuarantinedSubmission
 from .contacts import Contact, Phone, TaggedContact
 from .deals import Deal, Pipeline, Stage
 from .imports import ImportJob
 from .leads import Lead, TaggedLead
 from .organizations import Organization, TaggedOrganization
 from .settings import CRMSettings
+from .webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "Activity",
@@ -18,9 +20,12 @@ __all__ = [
     "Organization",
     "Phone",
     "Pipeline",
+    "QuarantinedSubmission",
     "Stage",
     "TaggedContact",
     "TaggedLead",
     "TaggedOrganization",
     "Task",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -70,9 +70,7 @@ def test_fifty_simultaneous_submissions_make_one_contact(server_url, csrf, setti
         )
         statuses.append((response.status_code, "Thank you" in response.text))
 
-    threads = [
-        threading.Thread(target=submit, args=(n,)) for n in range(SUBMISSIONS)
-    ]
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(SUBMISSIONS)]
     for thread in threads:
         thread.start()
     for thread in threads:

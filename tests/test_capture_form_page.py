@@ -16,7 +16,9 @@ def post_contact(client, url="/contact/", **changes):
 
 
 def test_submission_creates_one_attributed_lead(client, site_pages):
-    response = post_contact(client, "/contact/?utm_source=newsletter&utm_campaign=spring")
+    response = post_contact(
+        client, "/contact/?utm_source=newsletter&utm_campaign=spring"
+    )
 
     assert response.status_code == 200
     assert "Thank you" in response.content.decode()
@@ -24,7 +26,9 @@ def test_submission_creates_one_attributed_lead(client, site_pages):
     assert lead.source_page_id == site_pages["contact"].pk
     assert lead.utm_source == "newsletter"
     assert lead.utm_campaign == "spring"
-    assert lead.source_url.endswith("/contact/?utm_source=newsletter&utm_campaign=spring")
+    assert lead.source_url.endswith(
+        "/contact/?utm_source=newsletter&utm_campaign=spring"
+    )
     assert lead.consent is True
     assert lead.consent_text == "I agree to the processing of my personal data"
     assert lead.email == "anna@example.com"

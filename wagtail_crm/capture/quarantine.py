@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from ..dedup import email_key
 from ..models import QuarantinedSubmission
 from .service import capture_submission
 from .submission import LeadSubmission
@@ -12,7 +13,7 @@ def quarantine(submission, reason):
     return QuarantinedSubmission.objects.create(
         reason=reason[:255],
         name=(submission.text("name") or submission.text("last_name"))[:255],
-        email=submission.text("email")[:254],
+        email=email_key(submission.text("email"))[:254],
         source_page_id=submission.source_page_id,
         payload=submission.to_payload(),
     )

@@ -2,8 +2,6 @@
 
 import time
 
-import pytest
-
 from wagtail_crm.capture import spam
 
 
@@ -20,11 +18,3 @@ CONTACT_FORM = {
     "message": "Please call me about wholesale prices.",
     "i_agree_to_the_processing_of_my_personal_data": "on",
 }
-
-
-@pytest.fixture
-def site_pages(db):
-    from home.demo_pages import build_pages
-
-    home, contact, services = build_pages()
-    return {"home": home, "contact": contact, "services": services}

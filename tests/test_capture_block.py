@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from wagtail_crm.models import Lead
 
-from .capture_helpers import form_post, site_pages  # noqa: F401
+from .capture_helpers import form_post
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.db import connection
 
 from wagtail_crm.models import Contact, Lead
 
-from .capture_helpers import CONTACT_FORM, form_post, site_pages  # noqa: F401
+from .capture_helpers import CONTACT_FORM, form_post
 
 SUBMISSIONS = 50
 

@@ -6,7 +6,7 @@ from wagtail.contrib.forms.models import FormSubmission
 
 from wagtail_crm.models import Contact, Lead, Phone
 
-from .capture_helpers import CONTACT_FORM, form_post, site_pages  # noqa: F401
+from .capture_helpers import CONTACT_FORM, form_post
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_capture_off_keeps_only_wagtail_submission(client, site_pages):
     page.crm_capture_enabled = False
     page.save()
 
-    response = client.post("/contact/", {k: v for k, v in CONTACT_FORM.items()})
+    response = client.post("/contact/", dict(CONTACT_FORM))
 
     assert response.status_code == 200
     assert FormSubmission.objects.count() == 1

@@ -70,9 +70,11 @@ def test_before_hook_can_reject():
     def reject(submission, request):
         raise LeadRejected("No, thanks.")
 
-    with wagtail_hooks.register_temporarily(hooks.BEFORE_LEAD_CREATE, reject):
-        with pytest.raises(LeadRejected):
-            capture_lead(ANNA)
+    with (
+        wagtail_hooks.register_temporarily(hooks.BEFORE_LEAD_CREATE, reject),
+        pytest.raises(LeadRejected),
+    ):
+        capture_lead(ANNA)
 
     assert not Lead.objects.exists()
     assert not Contact.objects.exists()

@@ -11,7 +11,7 @@ from wagtail_crm.capture import spam
 from wagtail_crm.capture.quarantine import release
 from wagtail_crm.models import Contact, CRMSettings, Lead, QuarantinedSubmission
 
-from .capture_helpers import CONTACT_FORM, form_post, site_pages  # noqa: F401
+from .capture_helpers import CONTACT_FORM, form_post
 
 pytestmark = pytest.mark.django_db
 

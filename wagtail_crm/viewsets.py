@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .capture.admin_views import QuarantineViewSet
+from .integrations.viewsets import WebhookDeliveryViewSet, WebhookViewSet
 from .models import Activity, Contact, Deal, Lead, Organization, Pipeline, Task
 
 
@@ -72,4 +74,7 @@ class CRMViewSetGroup(SnippetViewSetGroup):
         ActivityViewSet,
         TaskViewSet,
         PipelineViewSet,
+        QuarantineViewSet,
+        WebhookViewSet,
+        WebhookDeliveryViewSet,
     )

@@ -75,6 +75,7 @@ def match_contact(submission, parsed_phone, organization, owner):
     if not (email or phones):
         return None
     contact = find_contact(email=email, phones=phones, first=first, last=last)
+    known_phones = set()
     if contact is None:
         contact = Contact.objects.create(
             first_name=first[:150],
@@ -86,7 +87,8 @@ def match_contact(submission, parsed_phone, organization, owner):
         )
     else:
         _enrich(contact, email=email, organization=organization)
-    if parsed_phone and not any(p.e164 == parsed_phone.e164 for p in _phones(contact)):
+        known_phones = {phone.e164 for phone in contact.phones.all()}
+    if parsed_phone and parsed_phone.e164 not in known_phones:
         Phone.objects.create(
             contact=contact,
             e164=parsed_phone.e164,
@@ -94,10 +96,6 @@ def match_contact(submission, parsed_phone, organization, owner):
             kind=parsed_phone.kind,
         )
     return contact
-
-
-def _phones(contact):
-    return contact.phones.all() if contact.pk else []
 
 
 def _enrich(contact, *, email, organization):

@@ -30,7 +30,6 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from . import spam
 from .forms import add_protection_fields, strip_protection_fields
 from .quarantine import quarantine
-from .routing import site_of
 from .service import capture_submission, run_before_hooks
 from .submission import CRM_FIELD_CHOICES, LeadRejected, LeadSubmission
 from .utm import attribution_for
@@ -116,6 +115,12 @@ class LeadCaptureFormMixin(models.Model):
     class Meta:
         abstract = True
 
+    def get_form_fields(self):
+        # One query per request, however often the form is built and read.
+        if getattr(self, "_crm_form_fields", None) is None:
+            self._crm_form_fields = list(super().get_form_fields())
+        return self._crm_form_fields
+
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
         return add_protection_fields(form) if self.crm_capture_enabled else form
@@ -151,7 +156,7 @@ class LeadCaptureFormMixin(models.Model):
         strip_protection_fields(form.cleaned_data)
         request = getattr(self, "_crm_request", None)
         submission = self.build_lead_submission(form, request)
-        reason = spam.content_spam_reason(submission.fields, site_of(self.pk))
+        reason = spam.content_spam_reason(submission.fields, request=request)
         if not reason:
             run_before_hooks(submission, request)  # may raise LeadRejected
         form_submission = super().process_form_submission(form)

@@ -20,10 +20,10 @@ def fixed_owner(submission):
     )
 
 
-def route(submission, contact):
+def route(submission, contact, request=None):
     if contact is not None and contact.owner_id and contact.owner.is_active:
         return contact.owner
-    return round_robin(submission.owner_group_id) or default_owner(submission)
+    return round_robin(submission.owner_group_id) or default_owner(submission, request)
 
 
 def round_robin(group_id):
@@ -51,9 +51,17 @@ def site_of(page_id):
     return site or Site.objects.filter(is_default_site=True).first()
 
 
-def default_owner(submission):
+def crm_settings_for(submission, request=None):
+    """The CRM site settings that apply (cached on ``request`` when given)."""
+    if request is not None:
+        return CRMSettings.for_request(request)
     site = site_of(submission.source_page_id)
-    if site is None:
+    return CRMSettings.for_site(site) if site else None
+
+
+def default_owner(submission, request=None):
+    crm = crm_settings_for(submission, request)
+    if crm is None or not crm.default_lead_owner_id:
         return None
-    owner = CRMSettings.for_site(site).default_lead_owner
+    owner = crm.default_lead_owner
     return owner if owner is not None and owner.is_active else None

@@ -56,7 +56,7 @@ def capture_submission(
     if before_hooks:
         run_before_hooks(submission, request)
     with transaction.atomic():
-        lead = _save_lead(submission)
+        lead = _save_lead(submission, request)
     if after_hooks:
         run_after_hooks(lead, request)
     return lead
@@ -96,14 +96,14 @@ def _match_keys(submission, parsed_phone):
     ]
 
 
-def _save_lead(submission):
+def _save_lead(submission, request=None):
     raw_phone = submission.text("phone")
     parsed_phone = _parse_phone(raw_phone) if raw_phone else None
     locks.lock_match_keys(_match_keys(submission, parsed_phone))
     owner = routing.fixed_owner(submission)
     organization = matching.match_organization(submission.text("company"), owner)
     contact = matching.match_contact(submission, parsed_phone, organization, owner)
-    owner = owner or routing.route(submission, contact)
+    owner = owner or routing.route(submission, contact, request)
     if contact is not None and contact.owner_id is None and owner is not None:
         contact.owner = owner
         contact.save(update_fields=["owner", "updated_at"])

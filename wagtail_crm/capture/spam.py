@@ -119,11 +119,14 @@ def check_request(request):
     return Verdict()
 
 
-def content_spam_reason(fields, site):
+def content_spam_reason(fields, *, request=None, site=None):
     """Why these fields look like spam (for the quarantine), or ""."""
-    if site is None:
+    if request is not None:
+        crm = CRMSettings.for_request(request)
+    elif site is not None:
+        crm = CRMSettings.for_site(site)
+    else:
         return ""
-    crm = CRMSettings.for_site(site)
     domain = email_key(fields.get("email")).rpartition("@")[2]
     if domain and domain in crm.blocked_domain_list:
         return str(_("Blocked e-mail domain: %(domain)s") % {"domain": domain})

@@ -10,7 +10,6 @@ from . import spam
 from .blocks import find_lead_form, thank_you_text
 from .mixins import parse_tags
 from .quarantine import quarantine
-from .routing import site_of
 from .service import capture_submission
 from .submission import LeadRejected, LeadSubmission
 from .utm import attribution_for
@@ -96,7 +95,7 @@ def lead_form(request):
     if not form.is_valid():
         return _refuse(request, page, form, "", 400, block_id)
     submission = _submission(request, page, value, form)
-    reason = spam.content_spam_reason(submission.fields, site_of(page.pk))
+    reason = spam.content_spam_reason(submission.fields, request=request)
     if reason:
         quarantine(submission, reason)
         return _done(request, page, value)

@@ -31,6 +31,12 @@ SITE = ROOT / "example_site"
 PYTHON = sys.executable
 
 
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "queue": "django_tasks.backends.dummy.DummyBackend",
+}
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -173,6 +179,13 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=40, help="per client")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--tasks",
+        choices=["immediate", "queue"],
+        default="immediate",
+        help="immediate: background tasks (search indexing, e-mail, webhooks) run "
+        "inside the request; queue: they are queued for a worker, as in production",
+    )
     parser.add_argument("--smoke", action="store_true", help="2 clients × 3 posts")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -187,6 +200,7 @@ def main(argv=None):
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS": "0",
             "WAGTAILCRM_CAPTURE_RATE_LIMIT": "",
+            "TASKS_BACKEND": TASK_BACKENDS[args.tasks],
         }
         setup_site(env)
         port = free_port()
@@ -196,7 +210,8 @@ def main(argv=None):
             print(
                 f"capture_bench: {args.clients} clients × {args.requests} posts, "
                 f"gunicorn {args.workers} worker(s), "
-                f"{'PostgreSQL' if args.database_url else 'SQLite'}"
+                f"{'PostgreSQL' if args.database_url else 'SQLite'}, "
+                f"tasks {args.tasks}"
             )
             print(
                 f"{'phase':<12} {'ok':>6} {'failed':>6} {'req/s':>8} "

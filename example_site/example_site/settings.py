@@ -106,6 +106,16 @@ WAGTAILCRM_PHONE_REGION = "RU"
 WAGTAILCRM_PHONE_AREA_CODE = "495"
 WAGTAILCRM_DEFAULT_CURRENCY = "RUB"
 
+# Background tasks (search indexing, e-mail, webhooks) run in the request by
+# default; production uses a real queue backend (the benchmark can simulate one).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
 # Form capture (the benchmark lowers these through the environment).
 WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS = float(
     os.environ.get("WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS", "3")

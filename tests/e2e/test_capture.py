@@ -50,7 +50,11 @@ def test_visitor_to_lead_with_first_and_last_touch(
     admin.click("button[type=submit]")
     admin.wait_for_url(f"{live_server.url}/admin/")
     admin.goto(f"{live_server.url}/admin/snippets/wagtail_crm/lead/")
-    admin.click("text=Boris Ivanov")
+    row = admin.locator("a", has_text="Boris Ivanov").first
+    row.wait_for(state="visible")
+    assert "retarget" in admin.content()  # the listing's campaign column
+    admin.goto(f"{live_server.url}/admin/snippets/wagtail_crm/lead/edit/{lead.pk}/")
+    admin.wait_for_load_state("load")
     content = admin.content()
     assert "retarget" in content
     assert "spring" in content and "first_touch" in content

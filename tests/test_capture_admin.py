@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from wagtail_crm.capture.quarantine import quarantine
 from wagtail_crm.capture.service import capture_lead
@@ -45,6 +46,9 @@ def test_release_from_the_admin_creates_the_lead(admin_client, held):
     assert lead.email == "real@example.com"
     held.refresh_from_db()
     assert held.released_lead == lead
+    assert ModelLogEntry.objects.filter(
+        action="wagtail_crm.quarantine_released", object_id=str(lead.pk)
+    ).exists()
 
 
 def test_release_needs_permission(client, django_user_model, held):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import ModelLogEntry
 
 from wagtail_crm.capture.service import capture_lead
 from wagtail_crm.models import Contact, Lead, Phone
@@ -64,6 +65,9 @@ def test_erase_anonymizes_and_keeps_counts(admin_client, anna):
     assert contact.email == "" and contact.first_name == ""
     assert not Phone.objects.exists()
     assert not FormSubmission.objects.exists()
+    assert ModelLogEntry.objects.filter(
+        action="wagtail_crm.personal_data_erased", object_id=str(contact.pk)
+    ).exists()
 
 
 def test_erase_needs_confirmation(admin_client, anna):

@@ -45,3 +45,17 @@ def register_personal_data_menu_item():
         icon_name="user",
         order=900,
     )
+
+
+@hooks.register("register_log_actions")
+def register_capture_log_actions(actions):
+    actions.register_action(
+        "wagtail_crm.quarantine_released",
+        _("Release into leads"),
+        _("Released from the quarantine into leads"),
+    )
+    actions.register_action(
+        "wagtail_crm.personal_data_erased",
+        _("Erase personal data"),
+        _("Personal data erased on request"),
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import MenuItem
+from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from ..models import QuarantinedSubmission
@@ -57,6 +58,7 @@ class ReleaseView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, pk):
         lead = release(self.item, request)
+        log(lead, "wagtail_crm.quarantine_released", user=request.user)
         messages.success(
             request,
             _("“%(item)s” was released and is now a lead.") % {"item": self.item},

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
 
 from .data import PersonalData
 
@@ -61,7 +62,10 @@ class PersonalDataView(WagtailAdminTemplateMixin, FormView):
         if not form.cleaned_data.get("confirm_erase"):
             form.add_error("confirm_erase", _("Tick the box to confirm."))
             return self.form_invalid(form)
-        counts = PersonalData.find(**_query(form)).erase()
+        found = PersonalData.find(**_query(form))
+        counts = found.erase()
+        for record in [*found.contacts, *found.leads]:
+            log(record, "wagtail_crm.personal_data_erased", user=self.request.user)
         messages.success(
             self.request,
             _("Erased: %(contacts)s contacts, %(leads)s leads.") % counts,

@@ -23,3 +23,12 @@ def demo_site(db):
     from django.core.management import call_command
 
     call_command("crm_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def site_pages(db):
+    """The example site's home, /contact/ form page and /services/ page."""
+    from home.demo_pages import build_pages
+
+    home, contact, services = build_pages()
+    return {"home": home, "contact": contact, "services": services}

@@ -10,3 +10,4 @@ class WagtailCRMAppConfig(AppConfig):
 
     def ready(self):
         from . import checks, signal_handlers  # noqa: F401
+        from .integrations import signals as integration_signals  # noqa: F401

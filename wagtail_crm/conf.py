@@ -25,6 +25,14 @@ DEFAULTS = {
     # Telephony: token (or list of tokens, for rotation) of the call event endpoint.
     # Empty: the endpoint refuses every request.
     "TELEPHONY_TOKEN": "",
+    # Seconds the first/last touch cookie lives (the "visit"): 30 days.
+    "CAPTURE_TOUCH_MAX_AGE": 30 * 24 * 3600,
+    # Optional captcha: {"CLASS": "dotted.path", "OPTIONS": {...}}.
+    "CAPTURE_CAPTCHA": None,
+    # Webhook deliveries: attempts before giving up, first retry delay (s), timeout.
+    "WEBHOOK_MAX_ATTEMPTS": 5,
+    "WEBHOOK_RETRY_DELAY": 60,
+    "WEBHOOK_TIMEOUT": 10,
     # Privacy: unconverted leads older than this many days are purged (None: never).
     "LEAD_RETENTION_DAYS": None,
 }

@@ -11,6 +11,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import search
+from .capture.admin_views import QuarantineViewSet
 from .edit_handlers import build_edit_handler
 from .filters import (
     ActivityFilterSet,
@@ -20,6 +21,7 @@ from .filters import (
     OrganizationFilterSet,
     TaskFilterSet,
 )
+from .integrations.viewsets import WebhookDeliveryViewSet, WebhookViewSet
 from .models import Activity, Contact, Deal, Lead, Organization, Phone, Pipeline, Task
 from .permissions import visible_to
 from .reports.viewsets import ReportsViewSet
@@ -273,4 +275,7 @@ class CRMViewSetGroup(SnippetViewSetGroup):
         ReportsViewSet,
         DuplicatesViewSet,
         PipelineViewSet,
+        QuarantineViewSet,
+        WebhookViewSet,
+        WebhookDeliveryViewSet,
     )

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "wagtail_crm.capture.utm.AttributionMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"
@@ -78,6 +79,13 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # One writer at a time: later writers wait for the lock instead of failing
+    # with "database is locked" when two form submissions arrive together.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20
+    )
 
 AUTH_PASSWORD_VALIDATORS = []
 
@@ -117,3 +125,19 @@ DEFAULT_FROM_EMAIL = "crm@example.com"
 WAGTAILCRM_PHONE_REGION = "RU"
 WAGTAILCRM_PHONE_AREA_CODE = "495"
 WAGTAILCRM_DEFAULT_CURRENCY = "RUB"
+
+# Background tasks (search indexing, e-mail, webhooks) run in the request by
+# default; production uses a real queue backend (the benchmark can simulate one).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# Form capture (the benchmark lowers these through the environment).
+WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS = float(
+    os.environ.get("WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS", "3")
+)
+WAGTAILCRM_CAPTURE_RATE_LIMIT = os.environ.get("WAGTAILCRM_CAPTURE_RATE_LIMIT", "10/m")

@@ -7,12 +7,22 @@ from wagtail.models import Locale, Page, Site
 from .models import ContactPage, ContentPage, HomePage
 
 CONTACT_FIELDS = [
-    ("Name", "singleline", True),
-    ("Email", "email", True),
-    ("Phone", "singleline", False),
-    ("Message", "multiline", False),
-    ("I agree to the processing of my personal data", "checkbox", True),
+    ("Name", "singleline", True, "name"),
+    ("Email", "email", True, "email"),
+    ("Phone", "singleline", False, "phone"),
+    ("Company", "singleline", False, "company"),
+    ("Message", "multiline", False, "message"),
+    ("I agree to the processing of my personal data", "checkbox", True, "consent"),
 ]
+
+SERVICES_LEAD_FORM = {
+    "heading": "Request a quote",
+    "fields": ["name", "email", "phone", "company", "message"],
+    "consent_text": "I agree to the processing of my personal data.",
+    "button_label": "Request a quote",
+    "thank_you": "Thank you! We will send you a quote within one working day.",
+    "tags": "quote",
+}
 
 
 def _tree_root():
@@ -64,10 +74,14 @@ def _contact(home):
         intro="<p>Tell us what you need and we will call you back today.</p>",
         thank_you_text="<p>Thank you! A manager will contact you shortly.</p>",
     )
-    for order, (label, field_type, required) in enumerate(CONTACT_FIELDS):
+    for order, (label, field_type, required, crm_field) in enumerate(CONTACT_FIELDS):
         page.form_fields.add(
             page.form_fields.model(
-                sort_order=order, label=label, field_type=field_type, required=required
+                sort_order=order,
+                label=label,
+                field_type=field_type,
+                required=required,
+                crm_field=crm_field,
             )
         )
     home.add_child(instance=page)
@@ -83,6 +97,10 @@ def _services(home):
         slug="services",
         show_in_menus=True,
         intro="<p>Delivery, storage and installation across the region.</p>",
+        body=[
+            ("paragraph", "<p>Tell us what you need: we answer within a day.</p>"),
+            ("lead_form", SERVICES_LEAD_FORM),
+        ],
     )
     home.add_child(instance=page)
     return page

@@ -7,6 +7,10 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from wagtail_crm.capture.blocks import LeadFormBlock
+from wagtail_crm.capture.mixins import CRMFormFieldMixin, LeadCaptureFormMixin
+from wagtail_crm.capture.panels import PageLeadsPanel
+
 
 class HomePage(Page):
     intro = RichTextField(blank=True)
@@ -23,27 +27,39 @@ class ContentPage(Page):
 
     intro = RichTextField(blank=True)
     body = StreamField(
-        [("heading", blocks.CharBlock()), ("paragraph", blocks.RichTextBlock())],
+        [
+            ("heading", blocks.CharBlock()),
+            ("paragraph", blocks.RichTextBlock()),
+            ("lead_form", LeadFormBlock()),
+        ],
         blank=True,
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        PageLeadsPanel(),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
 
 
-class ContactFormField(AbstractFormField):
+class ContactFormField(CRMFormFieldMixin, AbstractFormField):
     page = ParentalKey(
         "ContactPage", on_delete=models.CASCADE, related_name="form_fields"
     )
 
+    panels = AbstractFormField.panels + [FieldPanel("crm_field")]
 
-class ContactPage(AbstractEmailForm):
-    """The site's contact form, built with Wagtail's form builder."""
+
+class ContactPage(LeadCaptureFormMixin, AbstractEmailForm):
+    """The site's contact form, built with Wagtail's form builder; every
+    submission also becomes a CRM lead."""
 
     intro = RichTextField(blank=True)
     thank_you_text = RichTextField(blank=True)
 
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),
+        PageLeadsPanel(),
         FieldPanel("intro"),
         InlinePanel("form_fields", label="Form fields"),
         FieldPanel("thank_you_text"),
@@ -55,3 +71,6 @@ class ContactPage(AbstractEmailForm):
             "Email",
         ),
     ]
+    settings_panels = (
+        AbstractEmailForm.settings_panels + LeadCaptureFormMixin.crm_panels
+    )

@@ -1,1 +1,4 @@
-"""Every way a lead or a conversation arrives in the CRM."""
+"""Every way a lead arrives: form pages, the lead-form block, other entry points.
+
+All of them end in :func:`wagtail_crm.capture.service.capture_lead`.
+"""

@@ -160,6 +160,94 @@ def _leads(pages, owners, now):
             )
 
 
+CAPTURED_VISITORS = [
+    # name, e-mail, phone as typed, company, message, first touch, last touch
+    (
+        "Мария Кузнецова",
+        "m.kuznetsova@example.ru",
+        "8 (916) 555-12-34",
+        "",
+        "Нужен расчёт доставки на 12 паллет.",
+        ("yandex", "cpc", "spring_sale"),
+        ("newsletter", "email", "april_digest"),
+    ),
+    (
+        "Arben Hoxha",
+        "arben@example.al",
+        "+355 69 123 4567",
+        "Hoxha Trade sh.p.k.",
+        "Do you deliver to Tirana?",
+        ("google", "organic", ""),
+        ("facebook", "social", "balkans_launch"),
+    ),
+    (
+        "Павел Орлов",
+        "",
+        "+7 495 700-11-22 доб. 15",
+        "ООО «Вектор»",
+        "Перезвоните, пожалуйста, после обеда.",
+        ("", "", ""),
+        ("partner", "referral", "vector_expo"),
+    ),
+]
+
+
+def _touch(page, utm, days_ago, now):
+    source, medium, campaign = utm
+    url = page.full_url or "http://localhost/"
+    if source:
+        url += f"?utm_source={source}&utm_medium={medium}&utm_campaign={campaign}"
+    return {
+        "utm_source": source,
+        "utm_medium": medium,
+        "utm_campaign": campaign,
+        "utm_term": "",
+        "utm_content": "",
+        "referrer": "" if source else "https://www.google.com/",
+        "landing_url": url,
+        "at": (now - timedelta(days=days_ago)).isoformat(),
+    }
+
+
+def _captured_leads(pages, owners, now):
+    """Leads as the capture service makes them, with first and last touch."""
+    from ..capture.service import capture_lead
+
+    form_pages = [page for page in pages if page.slug in ("contact", "services")]
+    if not form_pages:
+        return
+    for index, visitor in enumerate(CAPTURED_VISITORS):
+        name, email, phone, company, message, first, last = visitor
+        if Lead.objects.filter(name=name, message=message).exists():
+            continue
+        page = form_pages[index % len(form_pages)]
+        lead = capture_lead(
+            {
+                "name": name,
+                "email": email,
+                "phone": phone,
+                "company": company,
+                "message": message,
+                "consent": True,
+            },
+            source_page=page,
+            source_url=_touch(page, last, 0, now)["landing_url"],
+            attribution={
+                "first_touch": _touch(pages[0], first, 9 + index, now),
+                "last_touch": _touch(page, last, index, now),
+                "locale": "ru" if "@example.ru" in email or not email else "en",
+                "user_agent": "Mozilla/5.0 (demo)",
+            },
+            owner_id=owners[index % len(owners)].pk,
+            tags=["website"],
+            consent_text="I agree to the processing of my personal data.",
+            run_hooks=False,
+        )
+        Lead.objects.filter(pk=lead.pk).update(
+            created_at=now - timedelta(days=index * 2, hours=3)
+        )
+
+
 def _activities(contacts, author, now):
     kinds = [
         Activity.Kind.CALL,
@@ -220,6 +308,7 @@ def build_demo_data(pages=(), stdout=None):
     pipeline = _pipeline()
     _deals(pipeline, organizations, owners, now)
     _leads(list(pages), owners, now)
+    _captured_leads(list(pages), owners, now)
     contacts = list(Contact.objects.select_related("organization").order_by("pk"))
     _activities(contacts, admin, now)
     _tasks(contacts, owners, now)

@@ -1,5 +1,6 @@
 from .activities import Activity, Task
 from .base import CRMPermission
+from .capture import QuarantinedSubmission
 from .contacts import Contact, Phone, TaggedContact
 from .deals import Deal, Pipeline, Stage
 from .duplicates import NotDuplicate
@@ -8,6 +9,7 @@ from .leads import Lead, TaggedLead
 from .organizations import Organization, TaggedOrganization
 from .reminders import TaskReminder
 from .settings import CRMSettings
+from .webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "Activity",
@@ -21,10 +23,13 @@ __all__ = [
     "Organization",
     "Phone",
     "Pipeline",
+    "QuarantinedSubmission",
     "Stage",
     "TaggedContact",
     "TaggedLead",
     "TaggedOrganization",
     "Task",
     "TaskReminder",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -23,6 +23,23 @@ class CRMSettings(BaseSiteSetting):
         _("default currency"), max_length=3, blank=True, default=""
     )
 
+    stop_phrases = models.TextField(
+        _("stop phrases"),
+        blank=True,
+        help_text=_(
+            "Form submissions containing any of these phrases (one per line) "
+            "go to the quarantine instead of the leads."
+        ),
+    )
+    blocked_email_domains = models.TextField(
+        _("blocked e-mail domains"),
+        blank=True,
+        help_text=_(
+            "Submissions from these e-mail domains (one per line, such as "
+            "mailinator.com) go to the quarantine."
+        ),
+    )
+
     class Meta:
         verbose_name = _("CRM settings")
 
@@ -30,3 +47,15 @@ class CRMSettings(BaseSiteSetting):
     def recipient_list(self):
         lines = self.notification_recipients.replace(",", "\n").splitlines()
         return [line.strip() for line in lines if line.strip()]
+
+    @property
+    def stop_phrase_list(self):
+        return _lines(self.stop_phrases)
+
+    @property
+    def blocked_domain_list(self):
+        return [line.lstrip("@") for line in _lines(self.blocked_email_domains)]
+
+
+def _lines(text):
+    return [line.strip().lower() for line in (text or "").splitlines() if line.strip()]

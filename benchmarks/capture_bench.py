@@ -1,0 +1,237 @@
+"""Form capture under load: the example site's /contact/ form with capture on and off.
+
+Runs the example site under gunicorn on 127.0.0.1 (a fresh SQLite database in a
+temporary folder, or the PostgreSQL database given by --database-url), then N
+concurrent clients post the contact form: first with lead capture on, then the
+same form with capture off (Wagtail's own FormSubmission only). Prints req/s
+and p50/p95 latency for both, and the capture overhead on p50.
+
+    python benchmarks/capture_bench.py --clients 8 --requests 50
+    python benchmarks/capture_bench.py --smoke
+"""
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "example_site"
+PYTHON = sys.executable
+
+
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "queue": "django_tasks.backends.dummy.DummyBackend",
+}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def setup_site(env):
+    """Migrate and build the example pages in this process (same database)."""
+    os.environ.update(env)
+    sys.path.insert(0, str(SITE))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from home.demo_pages import build_pages
+
+    build_pages()
+
+
+def set_capture(enabled):
+    from django.db import connection
+
+    from home.models import ContactPage
+
+    ContactPage.objects.update(crm_capture_enabled=enabled)
+    connection.close()
+
+
+def start_server(env, port, workers):
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "example_site.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=SITE, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/contact/", timeout=30)
+            return server
+        except OSError:  # not listening yet
+            time.sleep(0.2)
+    server.terminate()
+    server.wait(timeout=30)
+    raise SystemExit("gunicorn did not start")
+
+
+def field(html, name):
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    return found.group(1) if found else ""
+
+
+class Client:
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar())
+        )
+
+    def prepare(self):
+        html = self.opener.open(f"{self.base}/contact/", timeout=30).read().decode()
+        self.token = field(html, "csrfmiddlewaretoken")
+        self.shown = field(html, "crm_ts")
+
+    def post(self, number):
+        data = {
+            "csrfmiddlewaretoken": self.token,
+            "crm_ts": self.shown,
+            "name": f"Bench Visitor {number}",
+            "email": f"visitor{number}@bench.example",
+            "phone": f"+7 916 {number % 1000:03d}-{number % 100:02d}-00",
+            "company": "",
+            "message": "Benchmark request",
+            "i_agree_to_the_processing_of_my_personal_data": "on",
+        }
+        body = urllib.parse.urlencode(data).encode()
+        started = time.perf_counter()
+        with self.opener.open(f"{self.base}/contact/", body, timeout=60) as response:
+            response.read()
+            status = response.status
+        return time.perf_counter() - started, status
+
+
+def run_phase(base, clients, requests, offset):
+    workers = [Client(base) for _ in range(clients)]
+    for client in workers:
+        client.prepare()
+    latencies, failures = [], []
+    lock = threading.Lock()
+
+    def work(index, client):
+        for n in range(requests):
+            number = offset + index * requests + n
+            try:
+                elapsed, status = client.post(number)
+            except urllib.error.HTTPError as error:
+                elapsed, status = 0.0, error.code
+            with lock:
+                (latencies if status == 200 else failures).append(elapsed or status)
+
+    threads = [
+        threading.Thread(target=work, args=(i, c)) for i, c in enumerate(workers)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return latencies, failures, wall
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def report(label, latencies, failures, wall):
+    p50 = statistics.median(latencies) * 1000
+    p95 = percentile(latencies, 0.95) * 1000
+    rate = len(latencies) / wall
+    print(
+        f"{label:<12} {len(latencies):>6} {len(failures):>6} "
+        f"{rate:>8.1f} {p50:>9.1f} {p95:>9.1f}"
+    )
+    return p50
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=40, help="per client")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--tasks",
+        choices=["immediate", "queue"],
+        default="immediate",
+        help="immediate: background tasks (search indexing, e-mail, webhooks) run "
+        "inside the request; queue: they are queued for a worker, as in production",
+    )
+    parser.add_argument("--smoke", action="store_true", help="2 clients × 3 posts")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.clients, args.requests, args.workers = 2, 3, 1
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "example_site.settings",
+            "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.sqlite3",
+            "DEBUG": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS": "0",
+            "WAGTAILCRM_CAPTURE_RATE_LIMIT": "",
+            "TASKS_BACKEND": TASK_BACKENDS[args.tasks],
+        }
+        setup_site(env)
+        port = free_port()
+        server = start_server(env, port, args.workers)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            print(
+                f"capture_bench: {args.clients} clients × {args.requests} posts, "
+                f"gunicorn {args.workers} worker(s), "
+                f"{'PostgreSQL' if args.database_url else 'SQLite'}, "
+                f"tasks {args.tasks}"
+            )
+            print(
+                f"{'phase':<12} {'ok':>6} {'failed':>6} {'req/s':>8} "
+                f"{'p50 ms':>9} {'p95 ms':>9}"
+            )
+            total = args.clients * args.requests
+            set_capture(True)
+            run_phase(base, args.workers * 2, 3, 10 * total)  # warm up the workers
+            on = run_phase(base, args.clients, args.requests, 0)
+            set_capture(False)
+            off = run_phase(base, args.clients, args.requests, total)
+            p50_on = report("capture on", *on)
+            p50_off = report("capture off", *off)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    overhead = (p50_on / p50_off - 1) * 100 if p50_off else 0.0
+    print(f"capture overhead on p50: {overhead:+.1f}%")
+    return 1 if on[1] or off[1] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

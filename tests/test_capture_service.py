@@ -1,0 +1,167 @@
+"""capture_lead(): hooks, assignment, notifications, webhooks."""
+
+import smtplib
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from wagtail import hooks as wagtail_hooks
+
+from wagtail_crm import hooks
+from wagtail_crm.capture.service import LeadRejected, capture_lead
+from wagtail_crm.models import Contact, CRMSettings, Lead, Organization
+
+pytestmark = pytest.mark.django_db
+
+ANNA = {"name": "Anna Smirnova", "email": "anna@example.com", "phone": "89161234567"}
+
+
+class FailingEmailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("mail server is down")
+
+
+def test_phone_only_repeat_matches_by_phone_and_name():
+    first = capture_lead({"name": "Ivan Petrov", "phone": "+7 916 123 45 67"})
+    second = capture_lead({"name": "ivan PETROV", "phone": "8 (916) 123-45-67"})
+
+    assert first.contact_id == second.contact_id
+    assert Contact.objects.count() == 1
+
+
+def test_same_phone_other_name_is_another_person():
+    capture_lead({"name": "Ivan Petrov", "phone": "+7 916 123 45 67"})
+    capture_lead({"name": "Olga Petrova", "phone": "+7 916 123 45 67"})
+
+    assert Contact.objects.count() == 2
+
+
+def test_existing_contact_from_import_is_reused():
+    org = Organization.objects.create(name="Romashka")
+    existing = Contact.objects.create(
+        last_name="Smirnova", email="anna@example.com", organization=org
+    )
+
+    lead = capture_lead(ANNA)
+
+    assert lead.contact == existing
+    assert lead.organization == org
+
+
+def test_before_hook_can_change_the_data():
+    def uppercase_company(submission, request):
+        submission.fields["company"] = "ACME"
+        submission.tags.append("hooked")
+
+    with wagtail_hooks.register_temporarily(
+        hooks.BEFORE_LEAD_CREATE, uppercase_company
+    ):
+        lead = capture_lead(ANNA)
+
+    assert lead.company == "ACME"
+    assert lead.organization.name == "ACME"
+    assert lead.tags.names()[0] == "hooked"
+
+
+def test_before_hook_can_reject():
+    def reject(submission, request):
+        raise LeadRejected("No, thanks.")
+
+    with (
+        wagtail_hooks.register_temporarily(hooks.BEFORE_LEAD_CREATE, reject),
+        pytest.raises(LeadRejected),
+    ):
+        capture_lead(ANNA)
+
+    assert not Lead.objects.exists()
+    assert not Contact.objects.exists()
+
+
+def test_raising_after_hook_never_loses_the_lead(caplog):
+    seen = []
+
+    def broken(lead, request):
+        seen.append(lead.pk)
+        Lead.objects.filter(pk=lead.pk).update(name="changed by a broken hook")
+        raise RuntimeError("boom")
+
+    with wagtail_hooks.register_temporarily(hooks.AFTER_LEAD_CREATE, broken):
+        lead = capture_lead(ANNA)
+
+    assert Lead.objects.filter(pk=lead.pk).exists()
+    assert (
+        Lead.objects.get(pk=lead.pk).name == "Anna Smirnova"
+    )  # its savepoint rolled back
+    assert seen == [lead.pk]
+    assert "boom" in caplog.text
+
+
+def test_failing_email_backend_leaves_the_lead(
+    settings, django_capture_on_commit_callbacks, caplog, site_with_recipients
+):
+    settings.EMAIL_BACKEND = "tests.test_capture_service.FailingEmailBackend"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = capture_lead(ANNA)
+
+    assert Lead.objects.filter(pk=lead.pk).exists()
+    assert "Could not e-mail lead" in caplog.text
+
+
+@pytest.fixture
+def site_with_recipients():
+    from wagtail.models import Site
+
+    site = Site.objects.get(is_default_site=True)
+    crm = CRMSettings.for_site(site)
+    crm.notification_recipients = "sales@example.com\nboss@example.com"
+    crm.save()
+    return site
+
+
+def test_notification_goes_to_site_recipients_with_reply_to(
+    django_capture_on_commit_callbacks, site_with_recipients
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        capture_lead(ANNA | {"message": "Need 200 boxes"})
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["sales@example.com", "boss@example.com"]
+    assert message.reply_to == ["anna@example.com"]
+    assert "Need 200 boxes" in message.body
+
+
+def test_round_robin_within_a_group(django_user_model):
+    group = Group.objects.create(name="Sales")
+    managers = [
+        django_user_model.objects.create_user(name, f"{name}@example.com", "x")
+        for name in ("a", "b", "c")
+    ]
+    group.user_set.add(*managers)
+
+    owners = [
+        capture_lead({"email": f"client{n}@example.com"}, owner_group_id=group.pk).owner
+        for n in range(4)
+    ]
+
+    assert owners == [managers[0], managers[1], managers[2], managers[0]]
+
+
+def test_default_owner_from_site_settings(django_user_model, site_with_recipients):
+    boss = django_user_model.objects.create_user("boss", "boss@example.com", "x")
+    crm = CRMSettings.for_site(site_with_recipients)
+    crm.default_lead_owner = boss
+    crm.save()
+
+    assert capture_lead(ANNA).owner == boss
+
+
+def test_repeat_client_goes_to_their_manager(django_user_model):
+    olga = django_user_model.objects.create_user("olga", "olga@example.com", "x")
+    Contact.objects.create(last_name="Smirnova", email="anna@example.com", owner=olga)
+
+    assert capture_lead(ANNA).owner == olga

@@ -1,0 +1,141 @@
+"""Honeypot, fill time, rate limit, stop phrases, blocked domains, quarantine."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import Site
+
+from wagtail_crm.capture import spam
+from wagtail_crm.capture.quarantine import release
+from wagtail_crm.models import Contact, CRMSettings, Lead, QuarantinedSubmission
+
+from .capture_helpers import CONTACT_FORM, form_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_honeypot_hit_creates_nothing_and_looks_successful(client, site_pages):
+    data = form_post(**CONTACT_FORM, **{spam.HONEYPOT_FIELD: "http://spam.example"})
+    response = client.post("/contact/", data)
+
+    assert response.status_code == 200
+    assert "Thank you" in response.content.decode()
+    assert not Lead.objects.exists()
+    assert not FormSubmission.objects.exists()
+    assert not QuarantinedSubmission.objects.exists()
+
+
+def test_too_fast_creates_nothing_and_tells_the_visitor(client, site_pages):
+    data = {**CONTACT_FORM, spam.TIMESTAMP_FIELD: spam.sign_timestamp()}
+    response = client.post("/contact/", data)
+
+    assert response.status_code == 400
+    assert "faster than a person" in response.content.decode()
+    assert not Lead.objects.exists()
+    assert not FormSubmission.objects.exists()
+
+
+def test_missing_or_forged_timestamp_is_refused(client, site_pages):
+    forged = {**CONTACT_FORM, spam.TIMESTAMP_FIELD: str(time.time() - 60)}
+    assert client.post("/contact/", forged).status_code == 400
+    assert client.post("/contact/", CONTACT_FORM).status_code == 400
+    assert not Lead.objects.exists()
+
+
+def test_the_refused_form_keeps_what_was_typed(client, site_pages):
+    data = {**CONTACT_FORM, spam.TIMESTAMP_FIELD: spam.sign_timestamp()}
+    html = client.post("/contact/", data).content.decode()
+
+    assert 'value="Anna Smirnova"' in html
+
+
+def test_rate_limited_creates_nothing(client, site_pages, settings):
+    settings.WAGTAILCRM_CAPTURE_RATE_LIMIT = "2/m"
+    statuses = [
+        client.post("/contact/", form_post(**CONTACT_FORM)).status_code
+        for _attempt in range(3)
+    ]
+
+    assert statuses == [200, 200, 429]
+    assert Lead.objects.count() == 2
+
+
+def test_min_fill_time_setting(client, site_pages, settings):
+    settings.WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS = 0
+    data = {**CONTACT_FORM, spam.TIMESTAMP_FIELD: spam.sign_timestamp()}
+
+    assert client.post("/contact/", data).status_code == 200
+    assert Lead.objects.count() == 1
+
+
+class RejectingCaptcha:
+    def __init__(self, answer):
+        self.answer = answer
+
+    def render(self):
+        return '<input name="captcha_answer" data-test-captcha>'
+
+    def verify(self, request):
+        return request.POST.get("captcha_answer") == self.answer
+
+
+def test_captcha_hook_point(client, site_pages, settings):
+    settings.WAGTAILCRM_CAPTURE_CAPTCHA = {
+        "CLASS": "tests.test_capture_spam.RejectingCaptcha",
+        "OPTIONS": {"answer": "42"},
+    }
+    assert "data-test-captcha" in client.get("/contact/").content.decode()
+
+    wrong = client.post("/contact/", form_post(**CONTACT_FORM, captcha_answer="7"))
+    right = client.post("/contact/", form_post(**CONTACT_FORM, captcha_answer="42"))
+
+    assert wrong.status_code == 400
+    assert "not a robot" in wrong.content.decode()
+    assert right.status_code == 200
+    assert Lead.objects.count() == 1
+
+
+@pytest.fixture
+def crm_settings_with_filters(site_pages):
+    crm = CRMSettings.for_site(Site.objects.get(is_default_site=True))
+    crm.stop_phrases = "Casino bonus\nSEO services"
+    crm.blocked_email_domains = "@spam.example"
+    crm.save()
+    return crm
+
+
+def test_stop_phrase_goes_to_quarantine_and_can_be_released(
+    client, crm_settings_with_filters
+):
+    data = form_post(**(CONTACT_FORM | {"message": "Cheap SEO SERVICES for you"}))
+    response = client.post("/contact/?utm_campaign=spring", data)
+
+    assert response.status_code == 200
+    assert not Lead.objects.exists()
+    item = QuarantinedSubmission.objects.get()
+    assert item.reason == "Stop phrase: seo services"
+    assert item.email == "anna@example.com"
+
+    lead = release(item)
+
+    assert lead.utm_campaign == "spring"
+    assert lead.message == "Cheap SEO SERVICES for you"
+    assert Contact.objects.get().email == "anna@example.com"
+    assert release(item) == lead  # releasing twice creates nothing new
+    assert Lead.objects.count() == 1
+
+
+def test_blocked_domain_goes_to_quarantine(client, crm_settings_with_filters):
+    client.post("/contact/", form_post(**(CONTACT_FORM | {"email": "x@Spam.example"})))
+
+    assert not Lead.objects.exists()
+    assert QuarantinedSubmission.objects.get().reason.startswith("Blocked e-mail")

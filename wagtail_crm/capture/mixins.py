@@ -1,0 +1,194 @@
+"""Make a ``wagtail.contrib.forms`` form page a lead source.
+
+::
+
+    class ContactFormField(CRMFormFieldMixin, AbstractFormField):
+        page = ParentalKey("ContactPage", on_delete=models.CASCADE,
+                           related_name="form_fields")
+        panels = AbstractFormField.panels + [FieldPanel("crm_field")]
+
+    class ContactPage(LeadCaptureFormMixin, AbstractEmailForm):
+        content_panels = AbstractEmailForm.content_panels + [...]
+        settings_panels = (
+            AbstractEmailForm.settings_panels + LeadCaptureFormMixin.crm_panels
+        )
+
+Each form field says which CRM field it fills (``crm_field``). The mapping
+lives on the field's row, so renaming the label never breaks it. Wagtail's own
+``FormSubmission`` (and the e-mail of ``AbstractEmailForm``) work as before.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+
+from . import spam
+from .forms import add_protection_fields, strip_protection_fields
+from .quarantine import quarantine
+from .service import capture_submission, run_before_hooks
+from .submission import CRM_FIELD_CHOICES, LeadRejected, LeadSubmission
+from .utm import attribution_for
+
+
+class CRMFormFieldMixin(models.Model):
+    """Adds ``crm_field`` to a form builder field: which CRM field it fills."""
+
+    crm_field = models.CharField(
+        _("CRM field"),
+        max_length=20,
+        choices=CRM_FIELD_CHOICES,
+        blank=True,
+        help_text=_("Where the answer goes in the lead. Empty: kept as custom data."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def parse_tags(text):
+    return [tag.strip() for tag in (text or "").split(",") if tag.strip()]
+
+
+def _json_safe(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+class LeadCaptureFormMixin(models.Model):
+    """Every valid submission of this form page also creates a CRM lead."""
+
+    crm_capture_enabled = models.BooleanField(
+        _("create leads"),
+        default=True,
+        help_text=_("Turn off to keep only Wagtail's form submissions."),
+    )
+    crm_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Every lead from this form goes to this manager."),
+    )
+    crm_owner_group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("round-robin group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Without a fixed owner, leads go to this group's members in turn."),
+    )
+    crm_tags = models.CharField(
+        _("lead tags"),
+        max_length=255,
+        blank=True,
+        help_text=_("Comma-separated tags added to every lead from this form."),
+    )
+    crm_consent_text = models.TextField(
+        _("consent text"),
+        blank=True,
+        help_text=_(
+            "The consent wording stored with each lead. Empty: the label of the "
+            "field mapped to “Consent”."
+        ),
+    )
+
+    crm_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("crm_capture_enabled"),
+                FieldPanel("crm_owner"),
+                FieldPanel("crm_owner_group"),
+                FieldPanel("crm_tags"),
+                FieldPanel("crm_consent_text"),
+            ],
+            heading=_("CRM leads"),
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    def get_form_fields(self):
+        # One query per request, however often the form is built and read.
+        if getattr(self, "_crm_form_fields", None) is None:
+            self._crm_form_fields = list(super().get_form_fields())
+        return self._crm_form_fields
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        return add_protection_fields(form) if self.crm_capture_enabled else form
+
+    def serve(self, request, *args, **kwargs):
+        self._crm_request = request
+        if request.method != "POST" or not self.crm_capture_enabled:
+            return super().serve(request, *args, **kwargs)
+        verdict = spam.check_request(request)
+        if verdict.action == spam.DROP:
+            return self.render_landing_page(request, None, *args, **kwargs)
+        if verdict.action == spam.REFUSE:
+            status = 429 if verdict.reason == "rate_limited" else 400
+            return self.render_form_with_error(request, verdict.message, status)
+        try:
+            return super().serve(request, *args, **kwargs)
+        except LeadRejected as rejection:
+            return self.render_form_with_error(request, rejection.message, 400)
+
+    def render_form_with_error(self, request, message, status=400):
+        form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+        form.is_valid()
+        form.add_error(None, message)
+        context = self.get_context(request)
+        context["form"] = form
+        return TemplateResponse(
+            request, self.get_template(request), context, status=status
+        )
+
+    def process_form_submission(self, form):
+        if not self.crm_capture_enabled:
+            return super().process_form_submission(form)
+        strip_protection_fields(form.cleaned_data)
+        request = getattr(self, "_crm_request", None)
+        submission = self.build_lead_submission(form, request)
+        reason = spam.content_spam_reason(submission.fields, request=request)
+        if not reason:
+            run_before_hooks(submission, request)  # may raise LeadRejected
+        form_submission = super().process_form_submission(form)
+        if reason:
+            quarantine(submission, reason)
+        else:
+            submission.data["form_submission_id"] = form_submission.pk
+            self.crm_lead = capture_submission(
+                submission, request=request, before_hooks=False
+            )
+        return form_submission
+
+    def build_lead_submission(self, form, request):
+        fields, data, consent_label = {}, {}, ""
+        for field in self.get_form_fields():
+            value = _json_safe(form.cleaned_data.get(field.clean_name))
+            data[field.label] = value
+            crm_field = getattr(field, "crm_field", "")
+            if crm_field:
+                fields[crm_field] = (
+                    ", ".join(value) if isinstance(value, list) else value
+                )
+            if crm_field == "consent":
+                consent_label = field.label
+        return LeadSubmission(
+            fields=fields,
+            data=data,
+            source_page_id=self.pk,
+            source_url=request.build_absolute_uri() if request else self.full_url or "",
+            attribution=attribution_for(request) if request else {},
+            owner_id=self.crm_owner_id,
+            owner_group_id=self.crm_owner_group_id,
+            tags=parse_tags(self.crm_tags),
+            consent_text=self.crm_consent_text or consent_label,
+        )

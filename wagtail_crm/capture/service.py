@@ -1,0 +1,164 @@
+"""``capture_lead()``: the one way a lead enters the CRM.
+
+Form pages, the lead-form block, releases from the quarantine and any custom
+entry point call it, so attribution, matching, assignment, hooks and
+notifications behave the same everywhere::
+
+    from wagtail_crm.capture.service import capture_lead
+
+    lead = capture_lead(
+        {"name": "Anna Smirnova", "email": "anna@example.com", "phone": "89161234567"},
+        request=request,            # attribution, locale, user agent
+        source_page=page,
+        tags=["price list"],
+    )
+"""
+
+import logging
+
+from django.db import transaction
+
+from .. import hooks
+from ..dedup import email_key, organization_name_key
+from ..models import Lead
+from ..phones import parse_phones
+from . import locks, matching, routing
+from .submission import LeadRejected, LeadSubmission
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["LeadRejected", "LeadSubmission", "capture_lead", "capture_submission"]
+
+
+def capture_lead(fields, *, request=None, source_page=None, run_hooks=True, **options):
+    """Create a lead from ``fields`` (CRM field → value); return it.
+
+    ``options`` are the other attributes of :class:`LeadSubmission` (``data``,
+    ``source_url``, ``attribution``, ``owner_id``, ``owner_group_id``, ``tags``,
+    ``consent_text``). Raises :class:`LeadRejected` when a before-hook refuses.
+    """
+    submission = LeadSubmission(fields=dict(fields), **options)
+    if source_page is not None:
+        submission.source_page_id = source_page.pk
+    if request is not None and not submission.attribution:
+        from .utm import attribution_for
+
+        submission.attribution = attribution_for(request)
+    return capture_submission(
+        submission, request=request, before_hooks=run_hooks, after_hooks=run_hooks
+    )
+
+
+def capture_submission(
+    submission, *, request=None, before_hooks=True, after_hooks=True
+):
+    """Save ``submission`` as a lead (see :func:`capture_lead`)."""
+    if before_hooks:
+        run_before_hooks(submission, request)
+    with transaction.atomic():
+        lead = _save_lead(submission, request)
+    if after_hooks:
+        run_after_hooks(lead, request)
+    return lead
+
+
+def run_before_hooks(submission, request):
+    """Each ``wagtailcrm_before_lead_create`` hook may change ``submission`` or
+    raise :class:`LeadRejected`."""
+    for hook in hooks.get_hooks(hooks.BEFORE_LEAD_CREATE):
+        hook(submission, request)
+
+
+def run_after_hooks(lead, request):
+    """A raising after-hook is logged; the lead is already saved and stays."""
+    for hook in hooks.get_hooks(hooks.AFTER_LEAD_CREATE):
+        try:
+            with transaction.atomic():
+                hook(lead, request)
+        except Exception:
+            logger.exception(
+                "wagtailcrm_after_lead_create hook %r failed for lead %s", hook, lead.pk
+            )
+
+
+def _parse_phone(raw):
+    result = parse_phones(raw)
+    return result.phones[0] if result.phones else None
+
+
+def _match_keys(submission, parsed_phone):
+    email = email_key(submission.text("email"))
+    company = organization_name_key(submission.text("company"))
+    return [
+        email and f"email:{email}",
+        parsed_phone and f"phone:{parsed_phone.e164}",
+        company and f"org:{company}",
+    ]
+
+
+def _save_lead(submission, request=None):
+    raw_phone = submission.text("phone")
+    parsed_phone = _parse_phone(raw_phone) if raw_phone else None
+    locks.lock_match_keys(_match_keys(submission, parsed_phone))
+    owner = routing.fixed_owner(submission)
+    organization = matching.match_organization(submission.text("company"), owner)
+    contact = matching.match_contact(submission, parsed_phone, organization, owner)
+    owner = owner or routing.route(submission, contact, request)
+    if contact is not None and contact.owner_id is None and owner is not None:
+        contact.owner = owner
+        contact.save(update_fields=["owner", "updated_at"])
+    lead = Lead.objects.create(
+        **_lead_values(submission, raw_phone, parsed_phone),
+        organization=organization or (contact and contact.organization),
+        contact=contact,
+        owner=owner,
+    )
+    if submission.tags:
+        lead.tags.add(*submission.tags)
+        lead.save()
+    _enqueue_followups(lead.pk)
+    return lead
+
+
+def _display_name(submission):
+    name = submission.text("name")
+    if name:
+        return name
+    first, last = matching.split_name(submission)
+    return " ".join(part for part in (first, last) if part)
+
+
+def _lead_values(submission, raw_phone, parsed_phone):
+    last_touch = submission.attribution.get("last_touch") or {}
+    values = {
+        "name": _display_name(submission)[:255],
+        "email": email_key(submission.text("email"))[:254],
+        "phone": raw_phone[:100],
+        "phone_e164": parsed_phone.e164 if parsed_phone else "",
+        "company": submission.text("company")[:255],
+        "message": submission.text("message"),
+        "data": submission.data or dict(submission.fields),
+        "source_page_id": submission.source_page_id,
+        "source_url": submission.source_url[:2000],
+        "referrer": (last_touch.get("referrer") or "")[:2000],
+        "attribution": submission.attribution,
+        "consent": _truthy(submission.get("consent", False)),
+        "consent_text": submission.consent_text,
+    }
+    for key in ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"):
+        values[key] = (last_touch.get(key) or "")[:255]
+    return values
+
+
+def _truthy(value):
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "on", "yes", "y"}
+    return bool(value)
+
+
+def _enqueue_followups(lead_id):
+    from ..integrations.webhooks import emit_lead_created
+    from .notifications import notify_new_lead
+
+    transaction.on_commit(lambda: notify_new_lead.enqueue(lead_id=lead_id), robust=True)
+    emit_lead_created(lead_id)

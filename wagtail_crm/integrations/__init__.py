@@ -1,0 +1,1 @@
+"""Outbound integrations: the CRM telling other systems what happened."""

@@ -1,0 +1,186 @@
+"""What the CRM holds about one person (found by e-mail and/or phone).
+
+``PersonalData.find(email=..., phone=...)`` gathers the contacts, leads,
+activities, tasks, deals, quarantined submissions and Wagtail form submissions
+that belong to the person; ``export_json()`` / ``export_xlsx()`` hand them out,
+``erase()`` anonymizes them while keeping the rows that reports count.
+"""
+
+import io
+import json
+from dataclasses import dataclass, field
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from wagtail.contrib.forms.models import FormSubmission
+
+from ..dedup import email_key
+from ..models import (
+    Activity,
+    Contact,
+    Deal,
+    Lead,
+    Phone,
+    QuarantinedSubmission,
+    Task,
+)
+from ..phones import normalize_phone
+
+
+@dataclass
+class PersonalData:
+    email: str = ""
+    phone: str = ""
+    contacts: list = field(default_factory=list)
+    leads: list = field(default_factory=list)
+    activities: list = field(default_factory=list)
+    tasks: list = field(default_factory=list)
+    deals: list = field(default_factory=list)
+    quarantined: list = field(default_factory=list)
+    form_submissions: list = field(default_factory=list)
+
+    SECTIONS = (
+        "contacts",
+        "leads",
+        "activities",
+        "tasks",
+        "deals",
+        "quarantined",
+        "form_submissions",
+    )
+
+    @classmethod
+    def find(cls, *, email="", phone=""):
+        found = cls(email=email_key(email), phone=normalize_phone(phone))
+        if not (found.email or found.phone):
+            return found
+        contacts = Contact.objects.filter(found._match("email", "phones__e164"))
+        found.contacts = list(contacts.distinct().prefetch_related("phones"))
+        contact_ids = [contact.pk for contact in found.contacts]
+        leads = Lead.objects.filter(
+            found._match("email", "phone_e164") | Q(contact_id__in=contact_ids)
+        )
+        found.leads = list(leads.distinct())
+        lead_ids = [lead.pk for lead in found.leads]
+        related = Q(contact_id__in=contact_ids) | Q(lead_id__in=lead_ids)
+        found.activities = list(Activity.objects.filter(related))
+        found.tasks = list(Task.objects.filter(related))
+        found.deals = list(Deal.objects.filter(contact_id__in=contact_ids))
+        found.quarantined = list(
+            QuarantinedSubmission.objects.filter(email=found.email)
+            if found.email
+            else []
+        )
+        submission_ids = [
+            lead.data.get("form_submission_id")
+            for lead in found.leads
+            if isinstance(lead.data, dict) and lead.data.get("form_submission_id")
+        ]
+        found.form_submissions = list(
+            FormSubmission.objects.filter(pk__in=submission_ids)
+        )
+        return found
+
+    def _match(self, email_field, phone_field):
+        condition = Q(pk__in=[])
+        if self.email:
+            condition |= Q(**{email_field: self.email})
+        if self.phone:
+            condition |= Q(**{phone_field: self.phone})
+        return condition
+
+    @property
+    def is_empty(self):
+        return not any(getattr(self, name) for name in self.SECTIONS)
+
+    def counts(self):
+        return {name: len(getattr(self, name)) for name in self.SECTIONS}
+
+    def as_dict(self):
+        result = {"query": {"email": self.email, "phone": self.phone}}
+        for name in self.SECTIONS:
+            result[name] = [_row(obj) for obj in getattr(self, name)]
+        return json.loads(json.dumps(result, cls=DjangoJSONEncoder))
+
+    def export_json(self):
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2).encode()
+
+    def export_xlsx(self):
+        workbook = Workbook(write_only=True)
+        for name, rows in self.as_dict().items():
+            if name == "query":
+                continue
+            sheet = workbook.create_sheet(title=name[:31])
+            columns = sorted({key for row in rows for key in row})
+            sheet.append(columns)
+            for row in rows:
+                sheet.append([_cell(row.get(column)) for column in columns])
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+
+    @transaction.atomic
+    def erase(self):
+        """Anonymize the person's records; keep rows so totals stay right."""
+        for contact in self.contacts:
+            _erase_contact(contact)
+        for lead in self.leads:
+            _erase_lead(lead)
+        for activity in self.activities:
+            Activity.objects.filter(pk=activity.pk).update(body="")
+        QuarantinedSubmission.objects.filter(
+            pk__in=[item.pk for item in self.quarantined]
+        ).delete()
+        FormSubmission.objects.filter(
+            pk__in=[item.pk for item in self.form_submissions]
+        ).delete()
+        return self.counts()
+
+
+def _row(obj):
+    row = model_to_dict(obj)
+    row["id"] = obj.pk
+    row.pop("tags", None)
+    if isinstance(obj, Contact):
+        row["phones"] = [phone.e164 for phone in obj.phones.all()]
+    if isinstance(obj, FormSubmission):
+        row["submit_time"] = obj.submit_time
+    return row
+
+
+def _cell(value):
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return value
+
+
+def _erase_contact(contact):
+    Phone.objects.filter(contact=contact).delete()
+    Contact.objects.filter(pk=contact.pk).update(
+        first_name="",
+        middle_name="",
+        last_name=_("Erased"),
+        last_name_key="",
+        email="",
+        job_title="",
+        notes="",
+    )
+
+
+def _erase_lead(lead):
+    Lead.objects.filter(pk=lead.pk).update(
+        name=_("Erased"),
+        email="",
+        phone="",
+        phone_e164="",
+        company="",
+        message="",
+        data={},
+        referrer="",
+        attribution={},
+        consent_text="",
+    )

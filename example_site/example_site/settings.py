@@ -105,17 +105,13 @@ WAGTAIL_SITE_NAME = "Example Co."
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
-# Background work (imports, e-mails, webhooks) runs in `manage.py db_worker`;
-# TASKS_BACKEND=immediate runs it inside the web request instead.
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if os.environ.get("TASKS_BACKEND") == "immediate"
-            else "django_tasks_db.DatabaseBackend"
-        ),
-    }
-}
+# Background work (imports, e-mails, webhooks, search indexing) runs in
+# `manage.py db_worker`. TASKS_BACKEND names another backend (a dotted path),
+# or "immediate" to run every task inside the request that enqueued it.
+_TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+if _TASKS_BACKEND == "immediate":
+    _TASKS_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
+TASKS = {"default": {"BACKEND": _TASKS_BACKEND}}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -125,16 +121,6 @@ DEFAULT_FROM_EMAIL = "crm@example.com"
 WAGTAILCRM_PHONE_REGION = "RU"
 WAGTAILCRM_PHONE_AREA_CODE = "495"
 WAGTAILCRM_DEFAULT_CURRENCY = "RUB"
-
-# Background tasks (search indexing, e-mail, webhooks) run in the request by
-# default; production uses a real queue backend (the benchmark can simulate one).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
-    }
-}
 
 # Form capture (the benchmark lowers these through the environment).
 WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS = float(

@@ -2,7 +2,7 @@ from .activities import Activity, Task
 from .base import CRMPermission
 from .contacts import Contact, Phone, TaggedContact
 from .deals import Deal, Pipeline, Stage
-from .imports import ImportJob
+from .imports import ImportBatch, ImportJob, MappingProfile
 from .leads import Lead, TaggedLead
 from .organizations import Organization, TaggedOrganization
 from .settings import CRMSettings
@@ -13,7 +13,9 @@ __all__ = [
     "CRMSettings",
     "Contact",
     "Deal",
+    "ImportBatch",
     "ImportJob",
+    "MappingProfile",
     "Lead",
     "Organization",
     "Phone",

@@ -336,7 +336,7 @@ def _looks_like_html(text):
 def _is_binary(text):
     sample = text[:4096]
     controls = len(_CONTROL_RE.findall(sample))
-    return sample and controls / len(sample) > 0.05
+    return sample and controls / len(sample) > 0.1
 
 
 def sniff_delimiter(text: str) -> str:

@@ -85,7 +85,7 @@ def test_title_rows_and_merged_cells_are_forward_filled(tmp_path):
         title="Clients 2026",
         merges=["A4:A5", "A1:B1"],
     )
-    rows = [row for row in limited_rows(open_table(path).rows)]
+    rows = list(limited_rows(open_table(path).rows))
     assert rows[0].number == 1 and rows[0].values[:2] == [
         "Clients 2026",
         "Clients 2026",
@@ -181,9 +181,11 @@ def test_limits(tmp_path, settings):
     settings.WAGTAILCRM_IMPORT_MAX_ROWS = 10
     with pytest.raises(ImportFileError, match="more than 10 rows"):
         values(open_table(path))
-    with override_settings(WAGTAILCRM_IMPORT_MAX_FILE_SIZE=10):
-        with pytest.raises(ImportFileError, match="largest file accepted"):
-            open_table(path)
+    with (
+        override_settings(WAGTAILCRM_IMPORT_MAX_FILE_SIZE=10),
+        pytest.raises(ImportFileError, match="largest file accepted"),
+    ):
+        open_table(path)
     empty = tmp_path / "e.csv"
     empty.write_bytes(b"")
     with pytest.raises(ImportFileError, match="empty"):

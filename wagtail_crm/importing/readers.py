@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..conf import crm_settings
+from ..exporting import unneutralize
 
 # A sheet whose metadata claims many rows but holds only blanks stops here.
 BLANK_RUN_LIMIT = 1000
@@ -364,7 +365,10 @@ def _csv_rows(path, encoding, delimiter):
         reader = csv.reader(text, delimiter=delimiter)
         try:
             for values in reader:
-                yield Row(reader.line_num, [clean_text(value) for value in values])
+                yield Row(
+                    reader.line_num,
+                    [clean_text(unneutralize(value)) for value in values],
+                )
         except csv.Error as error:
             raise ImportFileError(
                 _("The CSV file is malformed near line %(line)s: %(error)s")

@@ -53,7 +53,7 @@ def test_xlsx_export_writes_text_never_formulas(tmp_path, records):
         "crm_export", "--model", "contacts", "-o", str(path), stdout=io.StringIO()
     )
     sheet = openpyxl.load_workbook(path).active
-    rows = [[cell for cell in row] for row in sheet.iter_rows()]
+    rows = [list(row) for row in sheet.iter_rows()]
     assert all(cell.data_type != "f" for row in rows for cell in row)
     headers = [cell.value for cell in rows[0]]
     ann = dict(zip(headers, [cell.value for cell in rows[1]], strict=True))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Activity, Contact, Deal, Lead, Organization, Pipeline, Task
+from .views.imports import ImportViewSet
 
 
 class LeadViewSet(SnippetViewSet):
@@ -72,4 +73,5 @@ class CRMViewSetGroup(SnippetViewSetGroup):
         ActivityViewSet,
         TaskViewSet,
         PipelineViewSet,
+        ImportViewSet,
     )

@@ -103,3 +103,18 @@ def _fail(job, message):
         processed_rows=last_row,
         finished_at=timezone.now(),
     )
+
+
+@task()
+def index_records(kind, pks):
+    """Add imported contacts or organizations (``kind``) to the search index."""
+    from modelsearch.backends import get_search_backends
+
+    from ..models import Contact, Organization
+
+    model = {"contact": Contact, "organization": Organization}[kind]
+    backends = list(get_search_backends(with_auto_update=True))
+    for start in range(0, len(pks), 1000):
+        objects = list(model.objects.filter(pk__in=pks[start : start + 1000]))
+        for backend in backends:
+            backend.add_bulk(model, objects)

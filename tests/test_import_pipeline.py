@@ -300,3 +300,14 @@ def test_command_dry_run_and_owner(tmp_path, superuser):
     assert "Dry run" in out.getvalue() and not Contact.objects.exists()
     call_command("crm_import", path, "--region", "RU", "--owner", "root", stdout=out)
     assert set(Contact.objects.values_list("owner__username", flat=True)) == {"root"}
+
+
+def test_imported_cards_are_found_by_admin_search(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    from wagtail.search.backends import get_search_backend
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(ru_people(tmp_path / "a.xlsx"))
+    found = get_search_backend().search("Петрова", Contact)
+    assert [contact.last_name for contact in found] == ["Петрова"]

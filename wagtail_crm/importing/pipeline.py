@@ -205,7 +205,8 @@ class Importer:
     def _real_pk(self, key):
         if key is None or key > 0:
             return key
-        return self.new_cards[key].pk
+        card = self.new_cards[key]
+        return card if isinstance(card, int) else card.pk
 
     def _match_contact(self, parsed):
         phones = [phone.e164 for phone in parsed.phones]

@@ -27,7 +27,7 @@ from ..exporting import unneutralize
 # A sheet whose metadata claims many rows but holds only blanks stops here.
 BLANK_RUN_LIMIT = 1000
 # Sheets larger than this (uncompressed XML) are streamed with openpyxl.
-CALAMINE_MAX_SHEET_BYTES = 200 * 1024 * 1024
+CALAMINE_MAX_SHEET_BYTES = 64 * 1024 * 1024
 # A zip member expanding more than this many times is treated as a zip bomb.
 MAX_COMPRESSION_RATIO = 200
 MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 FIRST_ROWS = 100
 # At most this many row entries are stored; counts stay exact beyond it.
 MAX_ENTRIES = 20_000
+# At most this many cell errors are listed (``error_rows`` stays exact).
+MAX_ERRORS = 100_000
 
 CREATED = "created"
 UPDATED = "updated"
@@ -42,8 +44,8 @@ class ImportResult:
             self.skipped += 1
         elif status == ERROR:
             self.error_rows += 1
-            for error in entry["errors"]:
-                self.errors.append({"row": entry["row"], **error})
+            if len(self.errors) < MAX_ERRORS:
+                self.errors.extend({"row": entry["row"], **e} for e in entry["errors"])
         if self.rows <= FIRST_ROWS or status not in (CREATED, UPDATED):
             if len(self.entries) < MAX_ENTRIES:
                 self.entries.append(entry)

@@ -77,7 +77,7 @@ def run_import_job(job_id):
         status=ImportJob.Status.DONE,
         summary=result.counts(),
         report=result.entries,
-        processed_rows=result.last_row,
+        processed_rows=result.rows,
         finished_at=timezone.now(),
     )
     job.refresh_from_db()
@@ -91,16 +91,14 @@ def _fail(job, message):
     from .report import ImportResult
 
     result = ImportResult()
-    last_row = 0
     for batch in job.batches.order_by("number"):
         result.merge_counts(batch.counts)
-        last_row = batch.last_row
     logger.warning("Import %s failed: %s", job.pk, message)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.FAILED,
         error=message,
         summary=result.counts(),
-        processed_rows=last_row,
+        processed_rows=result.rows,
         finished_at=timezone.now(),
     )
 

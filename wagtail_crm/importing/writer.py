@@ -41,9 +41,9 @@ class Batch:
     def card(self, kind, key):
         if key < 0:
             pending = self.importer.new_cards[key]
-            if pending.pk is None:
-                return pending
-            key = pending.pk
+            if isinstance(pending, Card):
+                return pending  # created by this batch, not written yet
+            key = pending
         if key not in self.cards[kind]:
             self.load(kind, {key})
         return self.cards[kind][key]
@@ -140,9 +140,12 @@ class BatchWriter:
             return
         objects = [_new_object(card, model, owner_id) for card in cards]
         model.objects.bulk_create(objects, batch_size=_CHUNK)
+        origin, new_cards = self.importer.origin, self.importer.new_cards
         for card, obj in zip(cards, objects, strict=False):
             card.pk = obj.pk
-            self.importer.origin[(card.kind, obj.pk)] = card.first_row
+            # Keep only the pk of a written card: memory stays bounded.
+            new_cards[card.key] = obj.pk
+            origin[(card.kind, obj.pk)] = origin.pop((card.kind, card.key))
 
     def _update(self, cards, now):
         groups = defaultdict(list)
@@ -239,7 +242,7 @@ class BatchWriter:
             ],
         )
         type(self.job).objects.filter(pk=self.job.pk).update(
-            processed_rows=batch.last_row
+            processed_rows=self.importer.result.rows + len(entries)
         )
 
 

@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 from tests.import_files import write_xlsx
 from wagtail_crm.models import Contact
 
-
 SCREENSHOTS = os.environ.get("WAGTAILCRM_SCREENSHOTS")  # docs/img when refreshing
 
 

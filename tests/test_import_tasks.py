@@ -100,3 +100,17 @@ def test_undo_refuses_when_later_work_depends_on_the_cards(tmp_path):
     with pytest.raises(UndoRefused, match="deals refer to cards"):
         undo_import(job)
     assert Contact.objects.count() == 2
+
+
+def test_after_import_hook_gets_the_job_and_its_result(tmp_path):
+    from wagtail.test.utils import WagtailTestUtils
+
+    from wagtail_crm.hooks import AFTER_IMPORT
+
+    calls = []
+    job = make_job(tmp_path, ROWS)
+    with WagtailTestUtils().register_hook(
+        AFTER_IMPORT, lambda job, result: calls.append((job.pk, result.rows))
+    ):
+        run_import_job.enqueue(job.pk)
+    assert calls == [(job.pk, 2)]

@@ -1,0 +1,1 @@
+"""Admin screens and endpoints of the CRM, one module per screen."""

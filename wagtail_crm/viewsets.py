@@ -29,6 +29,7 @@ from .views import lead_workflow, own_records
 from .views.board import BoardViewSet
 from .views.columns import LeadPhoneColumn, OwnerColumn, PhonesColumn, StatusColumn
 from .views.duplicates import DuplicatesViewSet
+from .views.imports import ImportViewSet
 from .views.tasks import MyTasksViewSet
 
 
@@ -273,6 +274,7 @@ class CRMViewSetGroup(SnippetViewSetGroup):
         TaskViewSet,
         MyTasksViewSet,
         ReportsViewSet,
+        ImportViewSet,
         DuplicatesViewSet,
         PipelineViewSet,
         QuarantineViewSet,

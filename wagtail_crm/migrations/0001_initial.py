@@ -35,6 +35,21 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='MappingProfile',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=255, unique=True, verbose_name='name')),
+                ('mapping', models.JSONField(default=dict, verbose_name='column mapping')),
+                ('options', models.JSONField(blank=True, default=dict, verbose_name='options')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+            ],
+            options={
+                'verbose_name': 'mapping profile',
+                'verbose_name_plural': 'mapping profiles',
+                'ordering': ['name'],
+            },
+        ),
+        migrations.CreateModel(
             name='Pipeline',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -374,6 +389,25 @@ class Migration(migrations.Migration):
                 'verbose_name': 'webhook delivery',
                 'verbose_name_plural': 'webhook deliveries',
                 'ordering': ['-created_at'],
+            },
+        ),
+        migrations.CreateModel(
+            name='ImportBatch',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField()),
+                ('last_row', models.PositiveIntegerField()),
+                ('counts', models.JSONField(default=dict)),
+                ('entries', models.JSONField(default=list)),
+                ('created', models.JSONField(default=dict)),
+                ('updated', models.JSONField(default=list)),
+                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='batches', to='wagtail_crm.importjob')),
+            ],
+            options={
+                'verbose_name': 'import batch',
+                'verbose_name_plural': 'import batches',
+                'ordering': ['job', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('job', 'number'), name='wagtail_crm_importbatch_unique_number')],
             },
         ),
         migrations.CreateModel(

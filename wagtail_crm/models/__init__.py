@@ -4,7 +4,7 @@ from .capture import QuarantinedSubmission
 from .contacts import Contact, Phone, TaggedContact
 from .deals import Deal, Pipeline, Stage
 from .duplicates import NotDuplicate
-from .imports import ImportJob
+from .imports import ImportBatch, ImportJob, MappingProfile
 from .leads import Lead, TaggedLead
 from .organizations import Organization, TaggedOrganization
 from .reminders import TaskReminder
@@ -17,7 +17,9 @@ __all__ = [
     "CRMSettings",
     "Contact",
     "Deal",
+    "ImportBatch",
     "ImportJob",
+    "MappingProfile",
     "Lead",
     "NotDuplicate",
     "Organization",

@@ -59,3 +59,48 @@ class ImportJob(TimestampedModel):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ImportBatch(models.Model):
+    """One committed batch of an import: its counts, report rows and undo log.
+
+    Written in the same transaction as the batch's cards, so the counts of a
+    job that stopped half-way are exact and a second run resumes after it.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="batches")
+    number = models.PositiveIntegerField()
+    last_row = models.PositiveIntegerField()
+    counts = models.JSONField(default=dict)
+    entries = models.JSONField(default=list)
+    # {"contacts": [pk...], "organizations": [pk...], "phones": [pk...]}
+    created = models.JSONField(default=dict)
+    # [{"model": "contact", "pk": 1, "before": {"field": "old value"}}]
+    updated = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["job", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "number"], name="wagtail_crm_importbatch_unique_number"
+            )
+        ]
+
+
+class MappingProfile(models.Model):
+    """A named, reusable column mapping: header text -> CRM field."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mapping profile")
+        verbose_name_plural = _("mapping profiles")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

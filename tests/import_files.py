@@ -1,0 +1,43 @@
+"""Real-shaped spreadsheets the import tests build themselves."""
+
+import openpyxl
+
+
+def write_xlsx(path, rows, *, title=None, merges=(), sheet_name="Contacts", extra=None):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name
+    if title:
+        sheet.append([title])
+        sheet.append([])
+    for row in rows:
+        sheet.append(list(row))
+    for cell_range in merges:
+        sheet.merge_cells(cell_range)
+    for name, extra_rows in (extra or {}).items():
+        other = workbook.create_sheet(name)
+        for row in extra_rows:
+            other.append(list(row))
+    workbook.save(path)
+    return path
+
+
+def write_csv(path, rows, *, encoding="utf-8", delimiter=","):
+    lines = []
+    for row in rows:
+        cells = []
+        for value in row:
+            text = "" if value is None else str(value)
+            if any(ch in text for ch in (delimiter, '"', "\n")):
+                text = '"' + text.replace('"', '""') + '"'
+            cells.append(text)
+        lines.append(delimiter.join(cells))
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        handle.write("\r\n".join(lines) + "\r\n")
+    return path
+
+
+# 1C "Контрагенты" list: a title, the date, then the header; companies with INN.
+ONE_C_HEADER = ["Наименование", "ИНН", "КПП", "Телефон", "Email", "Юридический адрес"]
+# A Russian sales manager's sheet: organizations with several people.
+RU_PEOPLE_HEADER = ["Компания", "ИНН", "ФИО", "Должность", "Телефон", "E-mail"]

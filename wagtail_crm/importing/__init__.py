@@ -1,0 +1,1 @@
+"""Spreadsheet import: one pipeline for the admin wizard, ``crm_import`` and tasks."""

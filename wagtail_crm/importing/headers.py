@@ -1,0 +1,466 @@
+"""Find the header row and map its columns to CRM fields.
+
+Headers are compared by a key that ignores case, spaces, punctuation and the
+ё/е, ë/e differences, so "E-mail 2 Address", "e-mail2address" and "EMAIL 2
+ADDRESS" are one header. Synonyms cover English, Russian and Albanian and the
+export headers of 1C, Bitrix24, amoCRM, HubSpot, Google Contacts and Outlook;
+developers add their own with the ``wagtailcrm_register_column_synonyms`` hook.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from ..hooks import REGISTER_COLUMN_SYNONYMS, get_hooks
+
+# Target fields, in the order the mapping screen offers them.
+FIELDS = {
+    "full_name": _("Full name"),
+    "last_name": _("Last name"),
+    "first_name": _("First name"),
+    "middle_name": _("Middle name"),
+    "email": _("E-mail"),
+    "phone": _("Phone"),
+    "mobile_phone": _("Mobile phone"),
+    "work_phone": _("Work phone"),
+    "home_phone": _("Home phone"),
+    "fax": _("Fax"),
+    "job_title": _("Job title"),
+    "notes": _("Notes"),
+    "organization": _("Organization"),
+    "tax_id": _("Tax id (INN, VAT, NIPT)"),
+    "org_phone": _("Organization phone"),
+    "org_email": _("Organization e-mail"),
+    "website": _("Website"),
+    "address": _("Address"),
+    "crm_id": _("CRM id (from an export)"),
+}
+# Fields several columns may map to; every value lands on the card.
+MULTI_FIELDS = {
+    "email",
+    "phone",
+    "mobile_phone",
+    "work_phone",
+    "home_phone",
+    "fax",
+    "org_phone",
+    "org_email",
+    "notes",
+}
+PHONE_FIELDS = {
+    "phone": None,
+    "mobile_phone": "mobile",
+    "work_phone": "work",
+    "home_phone": "home",
+    "fax": "fax",
+    "org_phone": None,
+}
+
+SYNONYMS = {
+    "full_name": [
+        "name",
+        "full name",
+        "contact name",
+        "contact person",
+        "contact",
+        "person",
+        "фио",
+        "ф.и.о.",
+        "фамилия имя отчество",
+        "контактное лицо",
+        "контакт",
+        "полное имя",
+        "полное имя контакта",
+        "имя контакта",
+        "сотрудник",
+        "emri i plote",
+        "emri dhe mbiemri",
+        "personi i kontaktit",
+        "kontakti",
+    ],
+    "last_name": [
+        "last name",
+        "surname",
+        "family name",
+        "lastname",
+        "фамилия",
+        "mbiemri",
+        "mbiemer",
+    ],
+    "first_name": [
+        "first name",
+        "given name",
+        "firstname",
+        "forename",
+        "имя",
+        "emri",
+        "emer",
+    ],
+    "middle_name": [
+        "middle name",
+        "additional name",
+        "patronymic",
+        "middle",
+        "отчество",
+        "atesia",
+        "emri i babait",
+    ],
+    "email": [
+        "email",
+        "e-mail",
+        "email address",
+        "e-mail address",
+        "mail",
+        "primary email",
+        "work email",
+        "personal email",
+        "other email",
+        "e-mail 2 address",
+        "e-mail 3 address",
+        "e-mail address 2",
+        "электронная почта",
+        "эл. почта",
+        "эл почта",
+        "почта",
+        "емейл",
+        "имейл",
+        "рабочий e-mail",
+        "частный e-mail",
+        "другой e-mail",
+        "рабочий email",
+        "личный email",
+        "другой email",
+        "email рабочий",
+        "email личный",
+        "posta elektronike",
+        "adresa e emailit",
+    ],
+    "phone": [
+        "phone",
+        "phone number",
+        "telephone",
+        "tel",
+        "tel.",
+        "phones",
+        "primary phone",
+        "other phone",
+        "contact phone",
+        "телефон",
+        "тел",
+        "тел.",
+        "телефоны",
+        "номер телефона",
+        "контактный телефон",
+        "другой телефон",
+        "телефон другой",
+        "telefoni",
+        "telefon",
+        "nr. telefoni",
+        "numri i telefonit",
+        "tel.",
+    ],
+    "mobile_phone": [
+        "mobile",
+        "mobile phone",
+        "mobile phone number",
+        "cell",
+        "cell phone",
+        "мобильный",
+        "мобильный телефон",
+        "моб. телефон",
+        "моб телефон",
+        "сотовый",
+        "сотовый телефон",
+        "телефон мобильный",
+        "celulari",
+        "celular",
+        "nr. celulari",
+        "numri i celularit",
+    ],
+    "work_phone": [
+        "work phone",
+        "business phone",
+        "business phone 2",
+        "office phone",
+        "рабочий телефон",
+        "телефон рабочий",
+        "служебный телефон",
+        "telefoni i punes",
+    ],
+    "home_phone": [
+        "home phone",
+        "home phone 2",
+        "домашний телефон",
+        "телефон домашний",
+        "telefoni i shtepise",
+    ],
+    "fax": ["fax", "business fax", "home fax", "факс", "faks", "fax number"],
+    "job_title": [
+        "job title",
+        "position",
+        "role",
+        "organization title",
+        "organization 1 - title",
+        "должность",
+        "позиция",
+        "pozicioni",
+        "funksioni",
+        "detyra",
+        "titulli i punes",
+    ],
+    "notes": [
+        "notes",
+        "note",
+        "comment",
+        "comments",
+        "description",
+        "примечание",
+        "примечания",
+        "комментарий",
+        "комментарии",
+        "заметки",
+        "описание",
+        "shenime",
+        "shenim",
+        "koment",
+        "komente",
+        "pershkrimi",
+    ],
+    "organization": [
+        "company",
+        "company name",
+        "organization",
+        "organisation",
+        "organization name",
+        "organization 1 - name",
+        "account",
+        "account name",
+        "associated company",
+        "business",
+        "employer",
+        "компания",
+        "организация",
+        "название компании",
+        "название организации",
+        "наименование",
+        "наименование организации",
+        "контрагент",
+        "название",
+        "юрлицо",
+        "юридическое лицо",
+        "kompania",
+        "shoqeria",
+        "biznesi",
+        "organizata",
+        "emri i kompanise",
+        "subjekti",
+    ],
+    "tax_id": [
+        "tax id",
+        "tax number",
+        "vat",
+        "vat number",
+        "vat id",
+        "inn",
+        "tin",
+        "инн",
+        "инн организации",
+        "инн компании",
+        "nipt",
+        "nuis",
+    ],
+    "org_phone": [
+        "company phone",
+        "company main phone",
+        "main phone",
+        "телефон компании",
+        "телефон организации",
+        "telefoni i kompanise",
+    ],
+    "org_email": [
+        "company email",
+        "company e-mail",
+        "email компании",
+        "e-mail компании",
+        "почта компании",
+        "email i kompanise",
+    ],
+    "website": [
+        "website",
+        "web site",
+        "web page",
+        "website url",
+        "url",
+        "site",
+        "homepage",
+        "сайт",
+        "веб-сайт",
+        "адрес сайта",
+        "web",
+        "faqja e internetit",
+        "faqja web",
+    ],
+    "address": [
+        "address",
+        "business address",
+        "street address",
+        "legal address",
+        "адрес",
+        "юридический адрес",
+        "фактический адрес",
+        "почтовый адрес",
+        "адрес компании",
+        "adresa",
+        "adresa e biznesit",
+    ],
+    "crm_id": ["crm id"],
+}
+# Headers that carry a number: Google's "Phone 1 - Value", "E-mail 2 - Value".
+_PATTERNS = [
+    (re.compile(r"^phone\d+value$"), "phone"),
+    (re.compile(r"^email\d+value$"), "email"),
+    (re.compile(r"^address\d+formatted$"), "address"),
+    (re.compile(r"^(?:business|work)phone\d+$"), "work_phone"),
+    (re.compile(r"^телефон\d+$"), "phone"),
+    (re.compile(r"^email\d+$"), "email"),
+]
+# amoCRM and others tag a header with its record: "Рабочий телефон (компания)".
+_COMPANY_SUFFIX = re.compile(r"\((?:компания|company|kompania)\)\s*$", re.IGNORECASE)
+_CONTACT_SUFFIX = re.compile(r"\((?:контакт|contact|kontakt)\)\s*$", re.IGNORECASE)
+_TO_COMPANY = {
+    "phone": "org_phone",
+    "work_phone": "org_phone",
+    "email": "org_email",
+    "full_name": "organization",
+    "address": "address",
+    "website": "website",
+    "tax_id": "tax_id",
+}
+
+_KEY_TRANSLATION = str.maketrans({"ё": "е", "ë": "e", "ç": "c"})
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+
+HEADER_SCAN_ROWS = 30
+
+
+def header_key(text) -> str:
+    return _NOT_WORD_RE.sub("", str(text or "").casefold().translate(_KEY_TRANSLATION))
+
+
+def synonym_table() -> dict[str, str]:
+    """{header key: field}, with our field names, verbose names and hook synonyms."""
+    table = {}
+    for field, label in FIELDS.items():
+        table.setdefault(header_key(field), field)
+        table.setdefault(header_key(label), field)
+    for field, names in SYNONYMS.items():
+        for name in names:
+            table.setdefault(header_key(name), field)
+    for hook in get_hooks(REGISTER_COLUMN_SYNONYMS):
+        for field, names in (hook() or {}).items():
+            if field not in FIELDS:
+                raise ValueError(f"Unknown import field {field!r} in {hook!r}")
+            for name in names:
+                table[header_key(name)] = field
+    return table
+
+
+def field_for_header(text, table) -> str:
+    text = str(text or "").strip()
+    company = bool(_COMPANY_SUFFIX.search(text))
+    if company or _CONTACT_SUFFIX.search(text):
+        text = _COMPANY_SUFFIX.sub("", _CONTACT_SUFFIX.sub("", text))
+    key = header_key(text)
+    if not key:
+        return ""
+    field = table.get(key, "")
+    if not field:
+        field = next((f for pattern, f in _PATTERNS if pattern.match(key)), "")
+    if company:
+        field = _TO_COMPANY.get(field, field)
+    return field
+
+
+@dataclass
+class HeaderGuess:
+    row_number: int  # 1-based row of the header in the sheet
+    headers: list[str]
+    mapping: list[str]  # a field (or "") per column
+
+    @property
+    def recognised(self):
+        return sum(1 for field in self.mapping if field)
+
+
+def propose_mapping(headers, table=None) -> list[str]:
+    table = table or synonym_table()
+    mapping, used = [], set()
+    for header in headers:
+        field = field_for_header(header, table)
+        if field and field not in MULTI_FIELDS and field in used:
+            field = ""
+        used.add(field)
+        mapping.append(field)
+    return mapping
+
+
+def detect_header(rows, table=None) -> HeaderGuess | None:
+    """The row among the first ones that names the most known columns.
+
+    ``rows`` are ``readers.Row`` objects; titles, blank rows and merged banners
+    above the header are passed over.
+    """
+    table = table or synonym_table()
+    best = None
+    for row in rows[:HEADER_SCAN_ROWS]:
+        headers = [_header_text(value) for value in row.values]
+        mapping = propose_mapping(headers, table)
+        guess = HeaderGuess(row.number, headers, mapping)
+        distinct = len({value for value in headers if value})
+        better = best is None or guess.recognised > best.recognised
+        if guess.recognised and distinct > 1 and better:
+            best = guess
+    return best
+
+
+def _header_text(value):
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+# Full names -----------------------------------------------------------------
+
+_PATRONYMIC_RE = re.compile(r"(вич|вна|ична|инична|кызы|оглы|ovich|ovna|evich|evna)$")
+_SURNAME_RE = re.compile(
+    r"(ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|ской|ых|их|енко|ук|юк)$"
+)
+_CYRILLIC_RE = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def split_full_name(text) -> tuple[str, str, str]:
+    """(last, first, middle) of "Иванов Иван Иванович", "John Smith", "Smith, John"."""
+    text = " ".join(str(text or "").replace("\u00a0", " ").split())
+    if not text:
+        return "", "", ""
+    if "," in text:
+        last, _sep, rest = text.partition(",")
+        first, _sep, middle = rest.strip().partition(" ")
+        return last.strip(), first, middle.strip()
+    parts = text.split(" ")
+    cyrillic = bool(_CYRILLIC_RE.search(text))
+    if len(parts) == 1:
+        return (parts[0], "", "") if cyrillic else ("", parts[0], "")
+    lowered = [part.casefold() for part in parts]
+    if len(parts) >= 3 and _PATRONYMIC_RE.search(lowered[-1]):
+        return parts[0], parts[1], " ".join(parts[2:])
+    if len(parts) >= 3 and _PATRONYMIC_RE.search(lowered[1]):
+        return " ".join(parts[2:]), parts[0], parts[1]
+    if len(parts) == 2 and cyrillic:
+        if _SURNAME_RE.search(lowered[1]) and not _SURNAME_RE.search(lowered[0]):
+            return parts[1], parts[0], ""
+        return parts[0], parts[1], ""
+    if len(parts) == 2:
+        return parts[1], parts[0], ""
+    return parts[-1], parts[0], " ".join(parts[1:-1])

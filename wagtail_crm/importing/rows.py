@@ -1,0 +1,235 @@
+"""Turn one spreadsheet row into clean values for a contact and an organization.
+
+Nothing here touches the database: a row becomes a ``ParsedRow`` with the
+normalized values, or with the cell errors that keep it from being written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field, replace
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext as _
+
+from ..conf import crm_settings
+from ..dedup import email_key, tax_id_key
+from ..phones import parse_phones
+from .headers import PHONE_FIELDS, split_full_name
+
+# Cells that only say "nothing here".
+_EMPTY_RE = re.compile(r"^[\s\-–—_.,/?]*$|^(n/?a|none|null|нет|-нет-|s'ka)$", re.I)
+_LENGTHS = {
+    "first_name": 150,
+    "middle_name": 150,
+    "last_name": 150,
+    "job_title": 255,
+    "organization": 255,
+    "tax_id": 32,
+    "website": 200,
+}
+_url_validator = URLValidator()
+
+
+@dataclass
+class CellError:
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    contact: dict = field(default_factory=dict)
+    emails: list[str] = field(default_factory=list)
+    phones: list = field(default_factory=list)  # ParsedPhone, kind already chosen
+    organization: dict = field(default_factory=dict)
+    org_emails: list[str] = field(default_factory=list)
+    org_phones: list = field(default_factory=list)
+    crm_id: int | None = None
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def has_person(self):
+        return bool(
+            self.contact.get("last_name")
+            or self.contact.get("first_name")
+            or self.contact.get("middle_name")
+            or self.emails
+        )
+
+    @property
+    def has_name(self):
+        return any(
+            self.contact.get(key)
+            for key in ("last_name", "first_name", "middle_name", "job_title")
+        )
+
+    @property
+    def has_organization(self):
+        return bool(self.organization.get("name") or self.organization.get("tax_id"))
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class RowParser:
+    """Parses rows for one import: the mapping, the header names and phone options."""
+
+    def __init__(self, mapping, headers, *, region=None, area_code=None):
+        self.columns = [
+            (index, field_name, headers[index] if index < len(headers) else "")
+            for index, field_name in enumerate(mapping)
+            if field_name
+        ]
+        self.region = region
+        self.area_code = area_code
+        self.max_length = crm_settings.IMPORT_MAX_CELL_LENGTH
+
+    def parse(self, row) -> ParsedRow:
+        parsed = ParsedRow(row.number)
+        notes = []
+        for index, field_name, header in self.columns:
+            raw = row.values[index] if index < len(row.values) else ""
+            text = cell_text(raw)
+            if not text or _EMPTY_RE.match(text):
+                continue
+            if len(text) > self.max_length:
+                parsed.errors.append(
+                    CellError(
+                        header,
+                        text[:100] + "…",
+                        _("The cell is longer than %(limit)s characters.")
+                        % {"limit": self.max_length},
+                    )
+                )
+                continue
+            if field_name == "notes":
+                notes.append(text)
+                continue
+            self._parse_cell(parsed, field_name, header, raw, text)
+        if notes:
+            parsed.contact["notes"] = "\n".join(notes)
+        self._finish_names(parsed)
+        if not parsed.has_name and parsed.has_organization:
+            # A list of companies: its phone and e-mail columns are the company's.
+            _move_to_organization(parsed)
+        if parsed.org_emails:
+            parsed.organization.setdefault("email", parsed.org_emails[0])
+        return parsed
+
+    def _parse_cell(self, parsed, field_name, header, raw, text):
+        if field_name in PHONE_FIELDS:
+            self._parse_phone(parsed, field_name, header, raw)
+        elif field_name in ("email", "org_email"):
+            self._parse_email(parsed, field_name, header, text)
+        elif field_name == "crm_id":
+            if text.isdigit():
+                parsed.crm_id = int(text)
+        elif field_name == "full_name":
+            last, first, middle = split_full_name(text)
+            parsed.contact.setdefault("_split", (last, first, middle))
+        elif field_name == "website":
+            self._parse_website(parsed, header, text)
+        elif field_name in ("organization", "tax_id", "address"):
+            key = "name" if field_name == "organization" else field_name
+            value = tax_id_key(text) if field_name == "tax_id" else text
+            if self._fits(parsed, field_name, header, value):
+                parsed.organization.setdefault(key, value)
+        elif self._fits(parsed, field_name, header, text):
+            parsed.contact.setdefault(field_name, text)
+
+    def _fits(self, parsed, field_name, header, text):
+        limit = _LENGTHS.get(field_name)
+        if limit and len(text) > limit:
+            parsed.errors.append(
+                CellError(
+                    header,
+                    text,
+                    _("At most %(limit)s characters fit here.") % {"limit": limit},
+                )
+            )
+            return False
+        return True
+
+    def _parse_phone(self, parsed, field_name, header, raw):
+        result = parse_phones(raw, region=self.region, area_code=self.area_code)
+        for error in result.errors:
+            parsed.errors.append(CellError(header, error.raw, str(error.message)))
+        kind = PHONE_FIELDS[field_name]
+        target = parsed.org_phones if field_name == "org_phone" else parsed.phones
+        for phone in result.phones:
+            if kind and phone.kind != kind:
+                phone = replace(phone, kind=kind)
+            if not any(p.e164 == phone.e164 for p in target):
+                target.append(phone)
+
+    def _parse_email(self, parsed, field_name, header, text):
+        target = parsed.org_emails if field_name == "org_email" else parsed.emails
+        for part in re.split(r"[,;\s]+", text):
+            if not part:
+                continue
+            value = email_key(part.strip("<>()"))
+            try:
+                validate_email(value)
+            except ValidationError:
+                parsed.errors.append(
+                    CellError(
+                        header,
+                        part,
+                        _("“%(value)s” is not an e-mail address.") % {"value": part},
+                    )
+                )
+                continue
+            if value not in target:
+                target.append(value)
+
+    def _parse_website(self, parsed, header, text):
+        url = text if "://" in text else f"https://{text}"
+        try:
+            _url_validator(url)
+        except ValidationError:
+            parsed.errors.append(
+                CellError(
+                    header,
+                    text,
+                    _("“%(value)s” is not a web address.") % {"value": text},
+                )
+            )
+            return
+        if self._fits(parsed, "website", header, url):
+            parsed.organization.setdefault("website", url)
+
+    def _finish_names(self, parsed):
+        split = parsed.contact.pop("_split", None)
+        if split:
+            for key, value in zip(
+                ("last_name", "first_name", "middle_name"), split, strict=False
+            ):
+                if value and self._fits(parsed, key, key, value):
+                    parsed.contact.setdefault(key, value)
+
+
+def _move_to_organization(parsed):
+    for phone in parsed.phones:
+        if not any(p.e164 == phone.e164 for p in parsed.org_phones):
+            parsed.org_phones.append(phone)
+    for email in parsed.emails:
+        if email not in parsed.org_emails:
+            parsed.org_emails.append(email)
+    parsed.phones, parsed.emails = [], []
+    notes = parsed.contact.pop("notes", "")
+    if notes:
+        parsed.organization["notes"] = notes

@@ -1,0 +1,118 @@
+"""The background task that runs an ``ImportJob``: takes its id, safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from ..hooks import AFTER_IMPORT, get_hooks
+from ..models import ImportJob
+from .pipeline import ImportOptions, run_import
+from .readers import ImportFileError
+
+logger = logging.getLogger(__name__)
+_RUNNABLE = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+
+
+@contextmanager
+def local_copy(field_file):
+    """The stored upload as a local file, whatever storage holds it."""
+    suffix = os.path.splitext(field_file.name)[1]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as local:
+        with field_file.storage.open(field_file.name, "rb") as source:
+            shutil.copyfileobj(source, local, 1024 * 1024)
+        local.flush()
+        yield local.name
+
+
+def options_for(job, *, dry_run=False) -> ImportOptions:
+    stored = job.options or {}
+    return ImportOptions(
+        policy=stored.get("policy", "fill_empty"),
+        region=stored.get("region") or None,
+        area_code=stored.get("area_code") or None,
+        owner_id=stored.get("owner_id"),
+        sheet=job.sheet_name or None,
+        header_row=job.header_row,
+        mapping=(job.mapping or {}).get("fields"),
+        dry_run=dry_run,
+    )
+
+
+def enqueue_import(job):
+    """Queue ``job`` once the current transaction commits."""
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+    transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+
+
+@task()
+def run_import_job(job_id):
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=_RUNNABLE).update(
+        status=ImportJob.Status.RUNNING, error=""
+    )
+    if not claimed:
+        return None  # done, undone, failed or gone: nothing to do twice
+    job = ImportJob.objects.get(pk=job_id)
+    if job.started_at is None:
+        ImportJob.objects.filter(pk=job_id).update(started_at=timezone.now())
+    try:
+        with local_copy(job.file) as path:
+            result = run_import(
+                path, options_for(job), job=job, filename=job.original_name
+            )
+    except ImportFileError as error:
+        _fail(job, str(error))
+        return None
+    except Exception as error:
+        _fail(job, f"{type(error).__name__}: {error}")
+        raise
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.DONE,
+        summary=result.counts(),
+        report=result.entries,
+        processed_rows=result.rows,
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    for hook in get_hooks(AFTER_IMPORT):
+        hook(job=job, result=result)
+    return result.counts()
+
+
+def _fail(job, message):
+    """Mark the job failed with the counts of the batches that were committed."""
+    from .report import ImportResult
+
+    result = ImportResult()
+    for batch in job.batches.order_by("number"):
+        result.merge_counts(batch.counts)
+    logger.warning("Import %s failed: %s", job.pk, message)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED,
+        error=message,
+        summary=result.counts(),
+        processed_rows=result.rows,
+        finished_at=timezone.now(),
+    )
+
+
+@task()
+def index_records(kind, pks):
+    """Add imported contacts or organizations (``kind``) to the search index."""
+    from modelsearch.backends import get_search_backends
+
+    from ..models import Contact, Organization
+
+    model = {"contact": Contact, "organization": Organization}[kind]
+    backends = list(get_search_backends(with_auto_update=True))
+    for start in range(0, len(pks), 1000):
+        objects = list(model.objects.filter(pk__in=pks[start : start + 1000]))
+        for backend in backends:
+            backend.add_bulk(model, objects)

@@ -101,7 +101,7 @@ ORGANIZATIONS = [
         "people": [
             ("Hoxha", "Arben", "", "director", "Drejtor", "+355 69 234 5678"),
             ("Krasniqi", "Elira", "", "accountant", "Financiere", "+355 68 765 4321"),
-            ("Leka", "Besnik", "", "supplier", "Furnizim", "00355 67 111 2233"),
+            ("Leka", "Besnik", "", "supplier", "Furnizim", "00355 67 211 2233"),
             ("Dushku", "Mira", "", "manager", "Menaxhere shitjesh", "+355 69 998 8776"),
         ],
     },

@@ -8,6 +8,7 @@ from .forms.leads import LeadForm
 from .forms.records import ContactForm, CRMRecordForm, OrganizationForm, TaskForm
 from .models import Activity, Contact, Deal, Lead, Organization, Task
 from .panels import (
+    AttributionPanel,
     ContactPersonsPanel,
     DealsPanel,
     LeadsPanel,
@@ -111,6 +112,7 @@ def lead_panels():
             heading=_("Source"),
             classname="collapsed",
         ),
+        AttributionPanel(heading=_("Attribution")),
         TimelinePanel(heading=_("Timeline")),
         OpenTasksPanel(heading=_("Open tasks")),
     ]

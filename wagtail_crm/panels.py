@@ -150,3 +150,40 @@ class LeadsPanel(RecordListPanel):
     def get_records(self, instance, user):
         leads = Lead.objects.filter(**{instance._meta.model_name: instance})
         return visible_to(leads, user).order_by("-created_at")[:TIMELINE_LIMIT]
+
+
+class AttributionPanel(Panel):
+    """Where the lead came from: the first and the last touch of the visit."""
+
+    TOUCHES = (("first_touch", _("First touch")), ("last_touch", _("Last touch")))
+    ROWS = (
+        ("utm_source", _("UTM source")),
+        ("utm_medium", _("UTM medium")),
+        ("utm_campaign", _("UTM campaign")),
+        ("utm_term", _("UTM term")),
+        ("utm_content", _("UTM content")),
+        ("referrer", _("Referrer")),
+        ("landing_url", _("Landing page")),
+        ("at", _("When")),
+    )
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "wagtail_crm/panels/attribution.html"
+
+        def is_shown(self):
+            return bool(self.instance and self.instance.pk)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            attribution = self.instance.attribution or {}
+            touches = [
+                (label, attribution.get(key) or {}) for key, label in self.panel.TOUCHES
+            ]
+            context["touches"] = [label for label, _touch in touches]
+            context["rows"] = [
+                (label, [touch.get(key, "") for _label, touch in touches])
+                for key, label in self.panel.ROWS
+            ]
+            context["locale"] = attribution.get("locale", "")
+            context["user_agent"] = attribution.get("user_agent", "")
+            return context

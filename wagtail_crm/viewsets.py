@@ -84,6 +84,7 @@ class LeadViewSet(lead_workflow.LeadWorkflowViewSetMixin, CRMRecordViewSet):
         "email",
         "company",
         "utm_source",
+        "utm_campaign",
         OwnerColumn(),
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
     ]

@@ -57,5 +57,7 @@ def test_visitor_to_lead_with_first_and_last_touch(
     admin.wait_for_load_state("load")
     content = admin.content()
     assert "retarget" in content
-    assert "spring" in content and "first_touch" in content
+    attribution = admin.locator("[data-crm-attribution]")
+    assert "spring" in attribution.inner_text()
+    assert "retarget" in attribution.inner_text()
     manager.close()

@@ -9,10 +9,10 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.models import Page
-from wagtail.snippets.widgets import AdminSnippetChooser
 
 from .models import Activity, Contact, Deal, Lead, Organization, Stage, Task
 from .permissions import can_see_all, visible_to
+from .widgets import SnippetChooser
 
 
 class UserChoiceField(django_filters.fields.ModelChoiceField):
@@ -61,7 +61,7 @@ def organization_filter(field_name="organization"):
         field_name=field_name,
         label=_("Organization"),
         queryset=Organization.objects.all(),
-        widget=AdminSnippetChooser(Organization),
+        widget=SnippetChooser(Organization),
     )
 
 

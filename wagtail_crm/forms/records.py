@@ -6,6 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from ..models import Contact, Deal, Lead, Organization
 from ..permissions import owner_field_of, visible_to
+from ..widgets import translate_choosers
 from . import duplicates
 from .phones import PhoneListField, formatted_phones, sync_phones
 
@@ -22,6 +23,7 @@ class CRMRecordForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        translate_choosers(self)
         for name, model in RELATED_MODELS.items():
             field = self.fields.get(name)
             if field is not None and hasattr(field, "queryset"):

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...demo import build_demo_data
 from ...demo.access import HEAD_USERNAME, MANAGER_USERNAME
@@ -7,7 +8,9 @@ from ...demo.builder import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
-    help = _("Create demo users and believable CRM records. Safe to run again.")
+    help = gettext_lazy(
+        "Create demo users and believable CRM records. Safe to run again."
+    )
 
     def get_demo_pages(self):
         """Pages demo leads come from; a site overrides this command to add its own."""

@@ -1,0 +1,37 @@
+"""Admin widgets.
+
+Wagtail's ``AdminSnippetChooser`` formats its button texts once, when the
+widget is built — at start-up for the widgets Wagtail registers for snippet
+foreign keys — so they stay in the language of that moment. Our forms and
+filters format them again for the language of the request.
+"""
+
+from django.utils.translation import gettext
+from wagtail.snippets.widgets import AdminSnippetChooser
+
+CHOOSER_TEXTS = {
+    "choose_one_text": "Choose %(object)s",
+    "choose_another_text": "Choose another %(object)s",
+    "link_to_chosen_text": "Edit this %(object)s",
+}
+
+
+def translate_chooser(widget):
+    """Format ``widget``'s texts in the active language (a per-form copy)."""
+    name = widget.model._meta.verbose_name
+    for attribute, message in CHOOSER_TEXTS.items():
+        setattr(widget, attribute, gettext(message) % {"object": name})
+
+
+def translate_choosers(form):
+    for field in form.fields.values():
+        if isinstance(field.widget, AdminSnippetChooser):
+            translate_chooser(field.widget)
+
+
+class SnippetChooser(AdminSnippetChooser):
+    """An ``AdminSnippetChooser`` whose texts follow the request's language."""
+
+    def get_context(self, name, value, attrs):
+        translate_chooser(self)
+        return super().get_context(name, value, attrs)

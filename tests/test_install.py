@@ -48,13 +48,24 @@ def test_demo_site_pages_render(client, demo_site):
 def test_demo_is_idempotent(demo_site):
     from wagtail.models import Page
 
-    from wagtail_crm.models import Activity, Contact, Deal, Lead, Organization, Phone
+    from wagtail_crm.models import (
+        Activity,
+        Contact,
+        Deal,
+        ImportJob,
+        Lead,
+        Organization,
+        Phone,
+    )
 
-    models = (Organization, Contact, Phone, Lead, Deal, Activity, Page)
+    models = (Organization, Contact, Phone, Lead, Deal, Activity, ImportJob, Page)
     before = [model.objects.count() for model in models]
     call_command("crm_demo", stdout=io.StringIO())
     assert [model.objects.count() for model in models] == before
     assert Organization.objects.filter(contacts__isnull=False).distinct().count() >= 3
+    demo_import = ImportJob.objects.get()
+    assert demo_import.status == ImportJob.Status.DONE
+    assert demo_import.summary["created"]["organizations"] == 2
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from ..phones import parse_phones
 from . import data
 from .access import ensure_sales_groups
 from .builder_users import DEMO_PASSWORD, ensure_user  # noqa: F401
+from .imports import build_demo_import
 from .sales import build_sales_history
 
 
@@ -305,6 +306,7 @@ def build_demo_data(pages=(), stdout=None):
     for index, spec in enumerate(data.PRIVATE_CLIENTS):
         _private_client(spec, owners[index % len(owners)])
     _duplicate_pair(manager, now)
+    build_demo_import(head)
     pipeline = _pipeline()
     _deals(pipeline, organizations, owners, now)
     _leads(list(pages), owners, now)

@@ -43,11 +43,11 @@ docs: $(VENV)/.test-installed
 	$(PY) -m mkdocs build --strict --quiet --site-dir $(CURDIR)/build/site
 
 test-sqlite: $(VENV)/.test-installed
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -m "not e2e" -n 2
 
 test-postgres: $(VENV)/.test-installed
 	@if $(PY) -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not e2e"; \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not e2e" -n 2; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres) and CI=true requires it." >&2; exit 1; \
 	else \

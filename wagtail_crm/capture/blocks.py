@@ -61,8 +61,8 @@ class LeadFormBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         parent_context = parent_context or {}
-        block_id = parent_context.get("id", "")
         page = parent_context.get("page")
+        block_id = parent_context.get("id") or _block_id_of(page, value)
         request = parent_context.get("request")
         bound = getattr(request, "wagtailcrm_bound_forms", {}).get(block_id)
         context["form"] = bound or self.build_form(
@@ -76,14 +76,34 @@ def thank_you_text(value):
     return value.get("thank_you") or _("Thank you! We will contact you shortly.")
 
 
-def find_lead_form(page, block_id):
-    """The value of the lead-form block ``block_id`` in ``page``'s StreamFields."""
+def _lead_form_children(page):
     from wagtail.fields import StreamField
 
     for field in page._meta.get_fields():
         if not isinstance(field, StreamField):
             continue
         for child in getattr(page, field.name) or []:
-            if child.id == block_id and isinstance(child.block, LeadFormBlock):
-                return child.block, child.value
+            if isinstance(child.block, LeadFormBlock):
+                yield child
+
+
+def find_lead_form(page, block_id):
+    """The value of the lead-form block ``block_id`` in ``page``'s StreamFields."""
+    for child in _lead_form_children(page):
+        if child.id == block_id:
+            return child.block, child.value
     return None, None
+
+
+def _block_id_of(page, value):
+    """The stream id of the block holding ``value``.
+
+    Wagtail 8 passes it to the template context as ``id``; on Wagtail 7.4 the
+    block finds itself among the page's blocks.
+    """
+    if page is None:
+        return ""
+    for child in _lead_form_children(page):
+        if child.value is value:
+            return child.id
+    return ""

@@ -9,6 +9,8 @@ import wagtail_crm.models.webhooks
 from django.conf import settings
 from django.db import migrations, models
 
+from wagtail_crm.compat import PAGE_MODEL
+
 
 class Migration(migrations.Migration):
 
@@ -16,9 +18,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
+        migrations.swappable_dependency(PAGE_MODEL),
     ]
 
     operations = [
@@ -220,7 +222,7 @@ class Migration(migrations.Migration):
                 ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='wagtail_crm.contact', verbose_name='contact')),
                 ('deal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='wagtail_crm.deal', verbose_name='deal')),
                 ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('source_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='source page')),
+                ('source_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=PAGE_MODEL, verbose_name='source page')),
                 ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='wagtail_crm.organization', verbose_name='organization')),
             ],
             options={
@@ -252,7 +254,7 @@ class Migration(migrations.Migration):
                 ('payload', models.JSONField(blank=True, default=dict, verbose_name='submission')),
                 ('released_at', models.DateTimeField(blank=True, null=True, verbose_name='released')),
                 ('released_lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtail_crm.lead', verbose_name='released as lead')),
-                ('source_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='source page')),
+                ('source_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=PAGE_MODEL, verbose_name='source page')),
             ],
             options={
                 'verbose_name': 'quarantined submission',

@@ -57,7 +57,7 @@ class CRMBulkAction(VisibleObjectsMixin, SnippetBulkAction):
         return list(cls.target_models)
 
     def check_perm(self, obj):
-        return self.permission_policy.user_has_permission(
+        return self.model.snippet_viewset.permission_policy.user_has_permission(
             self.request.user, self.permission
         )
 

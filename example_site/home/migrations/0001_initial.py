@@ -7,6 +7,8 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from wagtail_crm.compat import PAGE_MODEL
+
 
 class Migration(migrations.Migration):
 
@@ -14,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -22,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ContentPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', wagtail.fields.RichTextField(blank=True)),
                 ('body', wagtail.fields.StreamField([('heading', 0), ('paragraph', 1), ('lead_form', 8)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {}), 1: ('wagtail.blocks.RichTextBlock', (), {}), 2: ('wagtail.blocks.CharBlock', (), {'label': 'Heading', 'required': False}), 3: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': [('name', 'Name'), ('email', 'E-mail'), ('phone', 'Phone'), ('company', 'Company'), ('message', 'Message')], 'label': 'Fields to show', 'required': False}), 4: ('wagtail.blocks.TextBlock', (), {'help_text': 'Shown beside a checkbox the visitor must tick; kept with the lead.', 'label': 'Consent text', 'required': False}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Button label', 'required': False}), 6: ('wagtail.blocks.TextBlock', (), {'help_text': 'Shown after the form is sent.', 'label': 'Thank-you message', 'required': False}), 7: ('wagtail.blocks.CharBlock', (), {'help_text': 'Comma-separated tags added to every lead from this form.', 'label': 'Lead tags', 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('heading', 2), ('fields', 3), ('consent_text', 4), ('button_label', 5), ('thank_you', 6), ('tags', 7)]], {})})),
             ],
@@ -34,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='HomePage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', wagtail.fields.RichTextField(blank=True)),
                 ('body', wagtail.fields.StreamField([('heading', 0), ('paragraph', 1)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {}), 1: ('wagtail.blocks.RichTextBlock', (), {})})),
             ],
@@ -46,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ContactPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('to_address', models.CharField(blank=True, help_text='Optional - form submissions will be emailed to these addresses. Separate multiple addresses by comma.', max_length=255, validators=[wagtail.contrib.forms.models.validate_to_address], verbose_name='to address')),
                 ('from_address', models.EmailField(blank=True, max_length=255, verbose_name='from address')),
                 ('subject', models.CharField(blank=True, max_length=255, verbose_name='subject')),

@@ -5,7 +5,7 @@ PY := $(CURDIR)/$(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_crm
 DEMO_DB := example_site/db.sqlite3
 
-.PHONY: demo test test-sqlite test-postgres test-e2e lint docs messages
+.PHONY: demo test test-sqlite test-postgres test-e2e test-oldest lint docs messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ test-e2e: $(VENV)/.test-installed
 	else \
 		echo "Chromium is not installed: skipping the browser tests."; \
 	fi
+
+## The suite on the oldest supported Wagtail and Django (Wagtail 7.4 LTS, Django 5.2)
+test-oldest:
+	test -x .venv-oldest/bin/python || $(PYTHON) -m venv .venv-oldest
+	.venv-oldest/bin/python -m pip install -q --upgrade pip
+	.venv-oldest/bin/python -m pip install -q "Django>=5.2,<5.3" "wagtail>=7.4,<7.5" -e ".[example,test]"
+	.venv-oldest/bin/python -m pytest -m "not e2e and not slow" -n 2 -p no:warnings
 
 ## Extract and compile translations (developers only)
 messages: $(VENV)/.test-installed

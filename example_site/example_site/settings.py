@@ -99,7 +99,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "media"
+# Every web and worker process must see the same uploads (shared storage).
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 
 WAGTAIL_SITE_NAME = "Example Co."
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -125,5 +126,8 @@ WAGTAILCRM_DEFAULT_CURRENCY = "RUB"
 # Form capture (the benchmark lowers these through the environment).
 WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS = float(
     os.environ.get("WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS", "3")
+)
+WAGTAILCRM_IMPORT_BATCH_SIZE = int(
+    os.environ.get("WAGTAILCRM_IMPORT_BATCH_SIZE", "2000")
 )
 WAGTAILCRM_CAPTURE_RATE_LIMIT = os.environ.get("WAGTAILCRM_CAPTURE_RATE_LIMIT", "10/m")

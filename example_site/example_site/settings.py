@@ -113,6 +113,12 @@ _TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBacken
 if _TASKS_BACKEND == "immediate":
     _TASKS_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
 TASKS = {"default": {"BACKEND": _TASKS_BACKEND}}
+if _TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    # Redis + RQ: run `manage.py rqworker --job-class django_tasks_rq.Job`.
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}
+    }
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

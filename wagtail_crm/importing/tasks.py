@@ -86,6 +86,17 @@ def requeue_orphaned_imports():
     return orphaned
 
 
+def enqueue_indexing(kind, pks):
+    """Queue ``index_records``, behind imports and e-mails where the backend can.
+
+    Nobody watches search indexing; a resumed import should not wait for it.
+    """
+    task_ = index_records
+    if task_.get_backend().supports_priority:
+        task_ = task_.using(priority=-10)
+    task_.enqueue(kind, pks)
+
+
 def options_for(job, *, dry_run=False) -> ImportOptions:
     stored = job.options or {}
     return ImportOptions(
@@ -164,8 +175,7 @@ def _fail(job, message):
     )
 
 
-# Search indexing waits behind imports and e-mails: nobody watches it.
-@task(priority=-10)
+@task()
 def index_records(kind, pks):
     """Add imported contacts or organizations (``kind``) to the search index."""
     from modelsearch.backends import get_search_backends

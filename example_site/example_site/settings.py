@@ -123,6 +123,8 @@ if _TASKS_BACKEND == "django_tasks_rq.RQBackend":
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+if os.environ.get("EMAIL_FILE_PATH"):  # with the file-based e-mail backend
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = "crm@example.com"
 
 WAGTAILCRM_PHONE_REGION = "RU"

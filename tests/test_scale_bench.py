@@ -36,7 +36,7 @@ def test_scale_bench_smoke():
 
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     lines = result.stdout.splitlines()
-    one, two = (line for line in lines if line.startswith("import "))
+    one, two = (line for line in lines if line.startswith("import   "))
     assert one.split()[1:4] == ["1", "worker(s)", "600"]
     assert two.split()[1:4] == ["2", "worker(s)", "600"]
     webs = [line.split() for line in lines if line.startswith("capture  ")]

@@ -12,7 +12,6 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "scale_bench.py"
 
 
 @pytest.mark.slow
-@pytest.mark.django_db
 def test_scale_bench_smoke():
     require_postgres()
     from django.db import connection

@@ -71,7 +71,7 @@ def cluster(settings, site_pages, tmp_path):
         for number in (1, 2):
             processes.db_worker(f"worker-{number}", **env)
         urls = [f"http://127.0.0.1:{port}" for port in ports]
-        wait_for(lambda: all(_up(url) for url in urls), timeout=30, what="gunicorn")
+        wait_for(lambda: all(_up(url) for url in urls), timeout=45, what="gunicorn")
         yield urls, mail_dir, processes
     finally:
         processes.stop_all()
@@ -79,8 +79,8 @@ def cluster(settings, site_pages, tmp_path):
 
 def _up(url):
     try:
-        return requests.get(f"{url}/contact/", timeout=5).status_code == 200
-    except requests.ConnectionError:
+        return requests.get(f"{url}/contact/", timeout=30).status_code == 200
+    except requests.RequestException:  # not listening yet
         return False
 
 

@@ -99,7 +99,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "media"
+# Every web and worker process must see the same uploads (shared storage).
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 
 WAGTAIL_SITE_NAME = "Example Co."
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -112,10 +113,18 @@ _TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBacken
 if _TASKS_BACKEND == "immediate":
     _TASKS_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
 TASKS = {"default": {"BACKEND": _TASKS_BACKEND}}
+if _TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    # Redis + RQ: run `manage.py rqworker --job-class django_tasks_rq.Job`.
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}
+    }
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+if os.environ.get("EMAIL_FILE_PATH"):  # with the file-based e-mail backend
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = "crm@example.com"
 
 WAGTAILCRM_PHONE_REGION = "RU"
@@ -125,5 +134,8 @@ WAGTAILCRM_DEFAULT_CURRENCY = "RUB"
 # Form capture (the benchmark lowers these through the environment).
 WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS = float(
     os.environ.get("WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS", "3")
+)
+WAGTAILCRM_IMPORT_BATCH_SIZE = int(
+    os.environ.get("WAGTAILCRM_IMPORT_BATCH_SIZE", "2000")
 )
 WAGTAILCRM_CAPTURE_RATE_LIMIT = os.environ.get("WAGTAILCRM_CAPTURE_RATE_LIMIT", "10/m")

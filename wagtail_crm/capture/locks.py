@@ -1,29 +1,43 @@
-"""Serialize concurrent captures of the same person.
+"""Serialize concurrent writers that could create the same person twice.
 
-Two submissions by the same new visitor arriving at once must not both see
-"no such contact" and create two cards. On PostgreSQL every capture takes a
-transaction-scoped advisory lock per match key (e-mail, phone, company) before
-it looks for a match, so the second waits until the first has committed its
-contact. SQLite allows one writer at a time; give it
-``"OPTIONS": {"transaction_mode": "IMMEDIATE"}`` so a second writer waits
-instead of failing. Other databases get no extra lock.
+Two submissions by the same new visitor arriving at once, or two imports of
+overlapping files, must not both see "no such contact" and create two cards.
+On PostgreSQL every writer takes transaction-scoped advisory locks on its match
+keys (e-mail, phone, company, tax id) before it looks for a match, so the
+second waits until the first has committed its card. Keys are hashed into a
+fixed number of lock slots, so an import batch of thousands of rows takes at
+most ``LOCK_SLOTS`` locks (PostgreSQL's shared lock table is small), and
+captures and imports lock the same slots. SQLite allows one writer at a time;
+give it ``"OPTIONS": {"transaction_mode": "IMMEDIATE"}`` so a second writer
+waits instead of failing. Other databases get no extra lock.
 """
 
 import hashlib
 
 from django.db import connection
 
+# The first key of PostgreSQL's two-key advisory locks: "CRM" in ASCII.
+LOCK_NAMESPACE = 0x43524D
+LOCK_SLOTS = 1024
+
 
 def _lock_id(key):
     digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    return int.from_bytes(digest, "big") % LOCK_SLOTS
 
 
 def lock_match_keys(keys):
-    """Take the advisory locks for ``keys`` (inside ``transaction.atomic``)."""
+    """Take the advisory locks for ``keys`` (inside ``transaction.atomic``).
+
+    The slots are locked in ascending order in one statement, so two writers
+    never wait for each other in a circle.
+    """
     ids = sorted({_lock_id(key) for key in keys if key})
     if not ids or connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for lock_id in ids:  # sorted: two captures never wait for each other
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, slot)) FROM "
+            "(SELECT unnest(%s::integer[]) AS slot ORDER BY 1) AS slots",
+            [LOCK_NAMESPACE, ids],
+        )

@@ -18,6 +18,7 @@ from ..conf import crm_settings
 from ..dedup import ContactIndex, OrganizationIndex
 from . import report as rpt
 from .cards import POLICIES, POLICY_FILL_EMPTY, POLICY_SKIP, Card
+from .concurrency import lock_and_refresh
 from .headers import detect_header, header_key, propose_mapping, synonym_table
 from .readers import ImportFileError, Row, limited_rows, open_table
 from .report import ImportResult
@@ -181,11 +182,16 @@ class Importer:
     # Matching -----------------------------------------------------------------
 
     def _process_batch(self, parsed_rows):
-        batch = self.writer.start_batch(parsed_rows, self._candidates(parsed_rows))
-        for parsed in parsed_rows:
-            entry = self._process_row(parsed, batch)
-            batch.entries.append(entry)
-        self.writer.write(batch)
+        # Matching and writing share one transaction, under the batch's match
+        # key locks: a concurrent import or capture cannot slip a card in
+        # between (see ``concurrency``).
+        with transaction.atomic():
+            lock_and_refresh(self, parsed_rows)
+            batch = self.writer.start_batch(parsed_rows, self._candidates(parsed_rows))
+            for parsed in parsed_rows:
+                entry = self._process_row(parsed, batch)
+                batch.entries.append(entry)
+            self.writer.write(batch)
 
     def _candidates(self, parsed_rows):
         contacts, organizations = set(), set()

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -30,6 +30,71 @@ def local_copy(field_file):
             shutil.copyfileobj(source, local, 1024 * 1024)
         local.flush()
         yield local.name
+
+
+# The first key of the session advisory lock a worker holds on a running job.
+_JOB_LOCK_NAMESPACE = 0x43524E
+
+
+@contextmanager
+def job_lock(job_id):
+    """Hold a PostgreSQL session lock on the job while a worker runs it.
+
+    A second delivery of the same task (a retry, a re-queue) finds the lock
+    taken and stops. When a worker dies, PostgreSQL drops its connection and
+    the lock with it, which is how ``requeue_orphaned_imports`` knows the job
+    has no worker any more. Other databases get no lock (one worker there).
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)", [_JOB_LOCK_NAMESPACE, job_id]
+        )
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", [_JOB_LOCK_NAMESPACE, job_id]
+                )
+
+
+def requeue_orphaned_imports():
+    """Queue again the running imports whose worker died; returns their ids.
+
+    A job is orphaned when it is marked running but no worker holds its lock.
+    The new run resumes after the last batch the dead worker committed.
+    PostgreSQL only: elsewhere there is no lock to tell a dead worker apart.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    orphaned = []
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING)
+    for job_id in running.values_list("pk", flat=True):
+        with job_lock(job_id) as free:
+            if free and ImportJob.objects.filter(
+                pk=job_id, status=ImportJob.Status.RUNNING
+            ).update(status=ImportJob.Status.QUEUED):
+                orphaned.append(job_id)
+    for job_id in orphaned:
+        run_import_job.enqueue(job_id)
+        logger.warning("Import %s lost its worker: queued again", job_id)
+    return orphaned
+
+
+def enqueue_indexing(kind, pks):
+    """Queue ``index_records``, behind imports and e-mails where the backend can.
+
+    Nobody watches search indexing; a resumed import should not wait for it.
+    """
+    task_ = index_records
+    if task_.get_backend().supports_priority:
+        task_ = task_.using(priority=-10)
+    task_.enqueue(kind, pks)
 
 
 def options_for(job, *, dry_run=False) -> ImportOptions:
@@ -54,6 +119,13 @@ def enqueue_import(job):
 
 @task()
 def run_import_job(job_id):
+    with job_lock(job_id) as acquired:
+        if not acquired:
+            return None  # another worker is running this job right now
+        return _run(job_id)
+
+
+def _run(job_id):
     claimed = ImportJob.objects.filter(pk=job_id, status__in=_RUNNABLE).update(
         status=ImportJob.Status.RUNNING, error=""
     )

@@ -280,7 +280,7 @@ def _reindex_later(batch):
     Search backends index one object at a time (about 10 ms each with
     PostgreSQL full text), so this runs as its own task, outside the batch.
     """
-    from .tasks import index_records
+    from .tasks import enqueue_indexing
 
     for kind in _MODELS:
         new_cards = batch.new_contacts + batch.new_organizations
@@ -288,5 +288,5 @@ def _reindex_later(batch):
         pks += [pk for (card_kind, pk) in batch.touched if card_kind == kind]
         if pks:
             transaction.on_commit(
-                lambda kind=kind, pks=pks: index_records.enqueue(kind, pks)
+                lambda kind=kind, pks=pks: enqueue_indexing(kind, pks)
             )

@@ -1,0 +1,46 @@
+"""A tiny run of benchmarks/scale_bench.py so it never rots (PostgreSQL only)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.scale_helpers import require_postgres
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "scale_bench.py"
+
+
+@pytest.mark.slow
+def test_scale_bench_smoke():
+    require_postgres()
+    from django.db import connection
+
+    db = connection.settings_dict
+    admin_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH),
+            "--smoke",
+            "--admin-url",
+            admin_url,
+            "--db-name",
+            f"{db['NAME']}_bench",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    one, two = (line for line in lines if line.startswith("import   "))
+    assert one.split()[1:4] == ["1", "worker(s)", "600"]
+    assert two.split()[1:4] == ["2", "worker(s)", "600"]
+    webs = [line.split() for line in lines if line.startswith("capture  ")]
+    assert [(row[1], row[3], row[4]) for row in webs] == [
+        ("1", "8", "0"),
+        ("2", "8", "0"),
+    ]
+    assert "speed-up with 2 web processes" in result.stdout

@@ -61,6 +61,17 @@ class RowInserter:
         pk = model._meta.pk
         self.returning = f"RETURNING {self.table}.{quote(pk.column)}"
         self.chunk = max(1, connection.ops.bulk_batch_size(fields, [None] * 1000))
+        self.unnest = None
+        if connection.vendor == "postgresql":
+            # One array per column, as bulk_create() sends on PostgreSQL:
+            # far fewer parameters to adapt and a cheaper plan than VALUES.
+            # Types without their length, so nothing is truncated.
+            self.unnest = "UNNEST({})".format(
+                ", ".join(
+                    "(%s)::{}[]".format(field.db_type(connection).split("(")[0])
+                    for field in columns
+                )
+            )
 
     @classmethod
     def supported(cls, model) -> bool:
@@ -77,21 +88,28 @@ class RowInserter:
         params.extend(self.constant)
         return params
 
+    def _statement(self, chunk):
+        rows = [self._params(values) for values in chunk]
+        if self.unnest:
+            sql = (
+                f"INSERT INTO {self.table} ({self.columns}) "
+                f"SELECT * FROM {self.unnest} {self.returning}"
+            )
+            return sql, [list(column) for column in zip(*rows, strict=True)]
+        sql = (
+            f"INSERT INTO {self.table} ({self.columns}) VALUES "
+            + ", ".join([self.placeholder] * len(chunk))
+            + f" {self.returning}"
+        )
+        return sql, [param for row in rows for param in row]
+
     def insert(self, rows) -> list[int]:
         """Insert ``rows`` (dicts); return their new pks, in the same order."""
         pks = []
         with self.connection.cursor() as cursor:
             for start in range(0, len(rows), self.chunk):
                 chunk = rows[start : start + self.chunk]
-                params = []
-                for values in chunk:
-                    params.extend(self._params(values))
-                sql = (
-                    f"INSERT INTO {self.table} ({self.columns}) VALUES "
-                    + ", ".join([self.placeholder] * len(chunk))
-                    + f" {self.returning}"
-                )
-                cursor.execute(sql, params)
+                cursor.execute(*self._statement(chunk))
                 returned = cursor.fetchall()
                 if len(returned) != len(chunk):
                     raise RuntimeError("INSERT returned fewer rows than it wrote")

@@ -49,6 +49,7 @@ from functools import lru_cache
 import phonenumbers
 from django.utils.translation import gettext as _
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from phonenumbers import phonenumberutil as _pnu
 
 from .conf import crm_settings
 
@@ -270,17 +271,77 @@ def _parse_one(chunk, region, area_code):
 
 
 def _to_phone(text, region, extension, raw):
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
+    found = _lookup(text, region)
+    if found is None:
+        return None
+    e164, number_extension, number_type = found
+    is_fax = _MARK_HINT_RE.search(raw) is not None and _FAX_RE.search(raw) is not None
+    kind = _kind_of(number_type, is_fax)
+    return ParsedPhone(e164, extension or number_extension, kind, raw)
+
+
+@lru_cache(maxsize=4096)
+def _lookup(text, region):
+    """``(e164, extension, number type)`` of a candidate, or ``None``.
+
+    Cached: an import meets the same office numbers on many rows.
+    """
+    number = _SLOW
+    if text[:1] == "+" and text[1:].isdigit() and text.isascii():
+        number = _parse_international(text[1:])
+    if number is _SLOW:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            return None
+    if number is None:
         return None
     number_type = phonenumbers.number_type(number)
     if number_type == PhoneNumberType.UNKNOWN:
         return None
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    is_fax = _MARK_HINT_RE.search(raw) is not None and _FAX_RE.search(raw) is not None
-    kind = _kind_of(number_type, is_fax)
-    return ParsedPhone(e164, extension or (number.extension or ""), kind, raw)
+    return e164, number.extension or "", number_type
+
+
+_SLOW = object()
+
+
+def _parse_international(digits):
+    """``phonenumbers.parse("+" + digits)`` for plain ASCII digits, done directly.
+
+    The full ``parse()`` first looks for extensions, RFC 3966 parameters and
+    punctuation with many regular expressions; none of them can match a plus
+    sign followed by digits only, so this runs only the steps that can change
+    the result, in the same order and with the library's own helpers. Returns
+    ``None`` where ``parse()`` raises, and ``_SLOW`` for anything unusual
+    (which then goes through ``parse()`` itself). Tests compare both.
+    """
+    if not 3 <= len(digits) <= 200:
+        return _SLOW
+    country_code, national = _pnu._extract_country_code(digits)
+    if not country_code:
+        return _SLOW
+    number_region = _pnu.region_code_for_country_code(country_code)
+    metadata = _pnu.PhoneMetadata.metadata_for_region_or_calling_code(
+        country_code, number_region
+    )
+    if metadata is None or len(national) < _pnu._MIN_LENGTH_FOR_NSN:
+        return _SLOW
+    _carrier, potential, _stripped = _pnu._maybe_strip_national_prefix_carrier_code(
+        national, metadata
+    )
+    if _pnu._test_number_length(potential, metadata) not in (
+        _pnu.ValidationResult.TOO_SHORT,
+        _pnu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+        _pnu.ValidationResult.INVALID_LENGTH,
+    ):
+        national = potential
+    if not _pnu._MIN_LENGTH_FOR_NSN <= len(national) <= _pnu._MAX_LENGTH_FOR_NSN:
+        return None
+    number = phonenumbers.PhoneNumber(country_code=country_code)
+    _pnu._set_italian_leading_zeros_for_phone_number(national, number)
+    number.national_number = int(national)
+    return number
 
 
 def _chunks(text):

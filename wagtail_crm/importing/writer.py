@@ -14,10 +14,16 @@ from django.utils import timezone
 from ..dedup import email_key, organization_name_key, person_name_key
 from ..models import Contact, ImportBatch, Organization, Phone
 from .cards import CONTACT_FIELDS, ORGANIZATION_FIELDS, Card
+from .inserts import RowInserter
 
 _MODELS = {"contact": Contact, "organization": Organization}
 _PHONE_OWNER = {"contact": "contact_id", "organization": "organization_id"}
 _CHUNK = 1000
+_KEY_COLUMNS = {
+    "contact": ("last_name_key", "organization_id"),
+    "organization": ("name_key",),
+}
+_PHONE_COLUMNS = ("e164", "extension", "kind", "contact_id", "organization_id")
 
 
 class Batch:
@@ -138,14 +144,18 @@ class BatchWriter:
     def _create(self, cards, model, owner_id, now):
         if not cards:
             return
-        objects = [_new_object(card, model, owner_id) for card in cards]
-        model.objects.bulk_create(objects, batch_size=_CHUNK)
+        if RowInserter.supported(model):
+            pks = _insert_cards(cards, model, owner_id, now)
+        else:
+            objects = [_new_object(card, model, owner_id) for card in cards]
+            model.objects.bulk_create(objects, batch_size=_CHUNK)
+            pks = [obj.pk for obj in objects]
         origin, new_cards = self.importer.origin, self.importer.new_cards
-        for card, obj in zip(cards, objects, strict=False):
-            card.pk = obj.pk
+        for card, pk in zip(cards, pks, strict=True):
+            card.pk = pk
             # Keep only the pk of a written card: memory stays bounded.
-            new_cards[card.key] = obj.pk
-            origin[(card.kind, obj.pk)] = origin.pop((card.kind, card.key))
+            new_cards[card.key] = pk
+            origin[(card.kind, pk)] = origin.pop((card.kind, card.key))
 
     def _update(self, cards, now):
         groups = defaultdict(list)
@@ -174,20 +184,25 @@ class BatchWriter:
             model.objects.bulk_update(objects, names, batch_size=_CHUNK)
 
     def _create_phones(self, batch):
-        phones = []
+        rows = []
         cards = [*batch.new_organizations, *batch.new_contacts, *batch.touched.values()]
         for card in cards:
             owner = _PHONE_OWNER[card.kind]
             for phone in card.new_phones:
-                phones.append(
-                    Phone(
-                        e164=phone.e164,
-                        extension=phone.extension,
-                        kind=phone.kind,
-                        **{owner: card.pk},
-                    )
+                rows.append(
+                    {
+                        "e164": phone.e164,
+                        "extension": phone.extension,
+                        "kind": phone.kind,
+                        owner: card.pk,
+                    }
                 )
             card.new_phones = []
+        if not rows:
+            return []
+        if RowInserter.supported(Phone):
+            return RowInserter(Phone, _PHONE_COLUMNS, {}).insert(rows)
+        phones = [Phone(**values) for values in rows]
         Phone.objects.bulk_create(phones, batch_size=_CHUNK)
         return [phone.pk for phone in phones]
 
@@ -244,6 +259,28 @@ class BatchWriter:
         type(self.job).objects.filter(pk=self.job.pk).update(
             processed_rows=self.importer.result.rows + len(entries)
         )
+
+
+def _insert_cards(cards, model, owner_id, now):
+    """Insert new cards with the values ``_new_object()`` + ``save()`` would give."""
+    kind = cards[0].kind
+    columns = (*cards[0].fields, *_KEY_COLUMNS[kind])
+    inserter = RowInserter(
+        model, columns, {"owner_id": owner_id, "created_at": now, "updated_at": now}
+    )
+    return inserter.insert([_card_row(card) for card in cards])
+
+
+def _card_row(card):
+    values = {name: card.values.get(name, "") or "" for name in card.fields}
+    values["email"] = email_key(values["email"])
+    if card.kind == "contact":
+        values["last_name_key"] = person_name_key(values["last_name"])
+        organization = card.organization
+        values["organization_id"] = None if organization is None else organization.pk
+    else:
+        values["name_key"] = organization_name_key(values["name"])
+    return values
 
 
 def _new_object(card, model, owner_id):

@@ -32,3 +32,15 @@ def site_pages(db):
 
     home, contact, services = build_pages()
     return {"home": home, "contact": contact, "services": services}
+
+
+@pytest.fixture
+def processes(tmp_path):
+    """Server and worker processes a test starts; all stopped at its end."""
+    from tests.scale_helpers import Processes
+
+    started = Processes(tmp_path)
+    try:
+        yield started
+    finally:
+        started.stop_all()

@@ -6,7 +6,13 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
-from wagtail_crm.models import Activity, Deal, Lead, Organization, Pipeline, Stage, Task
+from tests.factories import (  # noqa: F401 (re-exported for the sales tests)
+    ActivityFactory,
+    LeadFactory,
+    OrganizationFactory,
+    TaskFactory,
+)
+from wagtail_crm.models import Deal, Pipeline, Stage
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -57,13 +63,6 @@ def pipeline_with_stages(name="Sales", is_default=True):
     return pipeline
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organization
-
-    name = factory.Sequence(lambda n: f"Company {n}")
-
-
 class DealFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Deal
@@ -72,25 +71,3 @@ class DealFactory(factory.django.DjangoModelFactory):
     amount = Decimal("1000.00")
     currency = "RUB"
     organization = factory.SubFactory(OrganizationFactory)
-
-
-class LeadFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Lead
-
-    name = factory.Sequence(lambda n: f"Visitor {n}")
-
-
-class ActivityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Activity
-
-    kind = Activity.Kind.CALL
-    subject = factory.Sequence(lambda n: f"Call {n}")
-
-
-class TaskFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Task
-
-    title = factory.Sequence(lambda n: f"Task {n}")

@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from tests.scale_helpers import (
-    Processes,
     confirm,
     job_state,
     mapped_job,
@@ -30,15 +29,6 @@ DONE = ImportJob.Status.DONE
 def db_tasks(settings):
     require_postgres()
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def processes(tmp_path):
-    started = Processes(tmp_path)
-    try:
-        yield started
-    finally:
-        started.stop_all()
 
 
 def test_the_import_runs_in_a_worker_process(

@@ -7,7 +7,6 @@ the test uses its own Redis database (7) and empties it before and after.
 import pytest
 
 from tests.scale_helpers import (
-    Processes,
     confirm,
     job_state,
     mapped_job,
@@ -41,15 +40,6 @@ def redis_queue(settings):
     finally:
         client.flushdb()
         client.close()
-
-
-@pytest.fixture
-def processes(tmp_path):
-    started = Processes(tmp_path)
-    try:
-        yield started
-    finally:
-        started.stop_all()
 
 
 def test_the_import_runs_in_an_rq_worker(

@@ -161,38 +161,6 @@ def _leads(pages, owners, now):
             )
 
 
-CAPTURED_VISITORS = [
-    # name, e-mail, phone as typed, company, message, first touch, last touch
-    (
-        "Мария Кузнецова",
-        "m.kuznetsova@example.ru",
-        "8 (916) 555-12-34",
-        "",
-        "Нужен расчёт доставки на 12 паллет.",
-        ("yandex", "cpc", "spring_sale"),
-        ("newsletter", "email", "april_digest"),
-    ),
-    (
-        "Arben Hoxha",
-        "arben@example.al",
-        "+355 69 123 4567",
-        "Hoxha Trade sh.p.k.",
-        "Do you deliver to Tirana?",
-        ("google", "organic", ""),
-        ("facebook", "social", "balkans_launch"),
-    ),
-    (
-        "Павел Орлов",
-        "",
-        "+7 495 700-11-22 доб. 15",
-        "ООО «Вектор»",
-        "Перезвоните, пожалуйста, после обеда.",
-        ("", "", ""),
-        ("partner", "referral", "vector_expo"),
-    ),
-]
-
-
 def _touch(page, utm, days_ago, now):
     source, medium, campaign = utm
     url = page.full_url or "http://localhost/"
@@ -217,7 +185,7 @@ def _captured_leads(pages, owners, now):
     form_pages = [page for page in pages if page.slug in ("contact", "services")]
     if not form_pages:
         return
-    for index, visitor in enumerate(CAPTURED_VISITORS):
+    for index, visitor in enumerate(data.CAPTURED_VISITORS):
         name, email, phone, company, message, first, last = visitor
         if Lead.objects.filter(name=name, message=message).exists():
             continue

@@ -228,3 +228,34 @@ DUPLICATE_PAIR = [
         "Встреча: обсудили скидку / Meeting: discussed a discount",
     ),
 ]
+
+CAPTURED_VISITORS = [
+    # name, e-mail, phone as typed, company, message, first touch, last touch
+    (
+        "Мария Кузнецова",
+        "m.kuznetsova@example.ru",
+        "8 (916) 555-12-34",
+        "",
+        "Нужен расчёт доставки на 12 паллет.",
+        ("yandex", "cpc", "spring_sale"),
+        ("newsletter", "email", "april_digest"),
+    ),
+    (
+        "Arben Hoxha",
+        "arben@example.al",
+        "+355 69 123 4567",
+        "Hoxha Trade sh.p.k.",
+        "Do you deliver to Tirana?",
+        ("google", "organic", ""),
+        ("facebook", "social", "balkans_launch"),
+    ),
+    (
+        "Павел Орлов",
+        "",
+        "+7 495 700-11-22 доб. 15",
+        "ООО «Вектор»",
+        "Перезвоните, пожалуйста, после обеда.",
+        ("", "", ""),
+        ("partner", "referral", "vector_expo"),
+    ),
+]

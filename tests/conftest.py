@@ -44,3 +44,13 @@ def processes(tmp_path):
         yield started
     finally:
         started.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Each test starts with an empty cache (the capture rate limit lives there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

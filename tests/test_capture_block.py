@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 from wagtail_crm.models import Lead
 
@@ -19,11 +18,6 @@ QUOTE = {
     "message": "A quote for 40 pallets, please.",
     "consent": "on",
 }
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
 
 
 def block_form(client):

@@ -3,7 +3,6 @@
 import time
 
 import pytest
-from django.core.cache import cache
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Site
 
@@ -14,13 +13,6 @@ from wagtail_crm.models import Contact, CRMSettings, Lead, QuarantinedSubmission
 from .capture_helpers import CONTACT_FORM, form_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_honeypot_hit_creates_nothing_and_looks_successful(client, site_pages):

@@ -18,6 +18,9 @@ DEFAULTS = {
     "IMPORT_MAX_ROWS": 1_000_000,
     "IMPORT_MAX_CELL_LENGTH": 10_000,
     "IMPORT_BATCH_SIZE": 2000,
+    # Read and parse a file's rows in a second process while matching and
+    # writing (only where forking is safe; see importing/parallel.py).
+    "IMPORT_PARALLEL": True,
     # Form capture.
     "CAPTURE_MIN_FILL_SECONDS": 3,
     "CAPTURE_RATE_LIMIT": "10/m",

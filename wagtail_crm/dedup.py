@@ -117,6 +117,7 @@ def person_name_key(name) -> str:
     return _DOUBLE_RE.sub(r"\1", text.translate(_Y_TO_I))
 
 
+@lru_cache(maxsize=65536)
 def organization_name_key(name) -> str:
     """Name without legal form, quotes, punctuation, spaces and case.
 
@@ -130,7 +131,15 @@ def organization_name_key(name) -> str:
 
 def tax_id_key(tax_id) -> str:
     """A tax id without spaces, uppercased (INN, VAT number, NIPT)."""
-    return re.sub(r"\s+", "", str(tax_id or "")).upper()
+    return _tax_id_key(str(tax_id or ""))
+
+
+_SPACES_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def _tax_id_key(text):
+    return _SPACES_RE.sub("", text).upper()
 
 
 @dataclass(frozen=True)
@@ -152,20 +161,23 @@ class ContactIndex:
         self.by_email = {}
         self.by_phone_name = {}
 
-    def add(self, pk, *, email="", phones=(), last_name=""):
+    def add(self, pk, *, email="", phones=(), last_name="", name_key=None):
+        """Index ``pk``; ``name_key`` is ``person_name_key(last_name)`` if known."""
         key = email_key(email)
         if key:
             self.by_email.setdefault(key, pk)
-        name = person_name_key(last_name)
+        name = person_name_key(last_name) if name_key is None else name_key
         if name:
             for e164 in phones:
                 self.by_phone_name.setdefault((e164, name), pk)
 
-    def match(self, *, email="", phones=(), last_name="") -> Match | None:
+    def match(
+        self, *, email="", phones=(), last_name="", name_key=None
+    ) -> Match | None:
         key = email_key(email)
         if key and key in self.by_email:
             return Match(self.by_email[key], "email")
-        name = person_name_key(last_name)
+        name = person_name_key(last_name) if name_key is None else name_key
         if name:
             for e164 in phones:
                 pk = self.by_phone_name.get((e164, name))

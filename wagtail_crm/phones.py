@@ -53,6 +53,11 @@ from phonenumbers import phonenumberutil as _pnu
 
 from .conf import crm_settings
 
+# Keep every compiled metadata pattern instead of re-compiling (phonenumbers
+# otherwise calls re.compile for each pattern on every number it classifies).
+if hasattr(phonenumbers, "enable_pattern_cache"):  # phonenumbers >= 9
+    phonenumbers.enable_pattern_cache()
+
 KIND_MOBILE = "mobile"
 KIND_WORK = "work"
 KIND_HOME = "home"

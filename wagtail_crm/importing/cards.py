@@ -43,6 +43,7 @@ class Card:
         self.before = {}
         self.phone_keys = set()
         self.new_phones = []
+        self.name_key = None  # person_name_key() of values["last_name"], if known
 
     @property
     def fields(self):
@@ -52,6 +53,8 @@ class Card:
         if not self.is_new and name not in self.before:
             self.before[name] = self.values.get(name, "")
         self.values[name] = value
+        if name == "last_name":
+            self.name_key = None
 
     def apply(self, values, policy) -> bool:
         """Take ``values`` under ``policy``; True when anything changed."""

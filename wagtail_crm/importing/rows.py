@@ -15,7 +15,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 
 from ..conf import crm_settings
-from ..dedup import email_key, tax_id_key
+from ..dedup import email_key, person_name_key, tax_id_key
 from ..phones import parse_phones
 from .headers import PHONE_FIELDS, split_full_name
 
@@ -51,6 +51,8 @@ class ParsedRow:
     org_phones: list = field(default_factory=list)
     crm_id: int | None = None
     errors: list[CellError] = field(default_factory=list)
+    # person_name_key() of the last name, computed by the parser (None: not yet).
+    name_key: str | None = None
 
     @property
     def has_person(self):
@@ -123,6 +125,7 @@ class RowParser:
         if notes:
             parsed.contact["notes"] = "\n".join(notes)
         self._finish_names(parsed)
+        parsed.name_key = person_name_key(parsed.contact.get("last_name", ""))
         if not parsed.has_name and parsed.has_organization:
             # A list of companies: its phone and e-mail columns are the company's.
             _move_to_organization(parsed)

@@ -275,7 +275,10 @@ def _card_row(card):
     values = {name: card.values.get(name, "") or "" for name in card.fields}
     values["email"] = email_key(values["email"])
     if card.kind == "contact":
-        values["last_name_key"] = person_name_key(values["last_name"])
+        key = card.name_key
+        values["last_name_key"] = (
+            person_name_key(values["last_name"]) if key is None else key
+        )
         organization = card.organization
         values["organization_id"] = None if organization is None else organization.pk
     else:

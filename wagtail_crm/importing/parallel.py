@@ -1,0 +1,159 @@
+"""Read and parse the rows of a large import in a second process.
+
+Reading a sheet and parsing its cells (phone numbers above all) is about half
+of an import's work and needs no database; matching and writing need the
+database and the in-memory indexes. On a machine with more than one core the
+import forks a child process that goes on reading the already open sheet and
+sends parsed batches back through a bounded queue, while this process builds
+the match indexes, matches and writes. Results are identical: the same parser
+runs on the same rows in the same order, only elsewhere.
+
+The child is forked (it inherits the open sheet, the parser, the settings and
+the active language; it never touches the database) and only where forking is
+safe: the ``fork`` start method exists, this process runs a single thread
+(``db_worker``, ``crm_import``, a sync WSGI worker), the machine has more than
+one CPU and ``WAGTAILCRM_IMPORT_PARALLEL`` is on. Everywhere else the same
+batches are parsed inline.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import queue as queue_module
+import signal
+import threading
+from itertools import islice
+
+from django.utils.translation import gettext as _
+
+from ..conf import crm_settings
+from .readers import ImportFileError
+
+_QUEUE_BATCHES = 4  # parsed batches in flight: bounds the memory of both sides
+_POLL_SECONDS = 1.0
+
+
+def parallel_possible() -> bool:
+    """Whether a parse process may be forked here and now."""
+    return (
+        bool(crm_settings.IMPORT_PARALLEL)
+        and "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+    )
+
+
+class ParsedBatches:
+    """Batches of ``ParsedRow`` for the rows numbered above ``after_row``.
+
+    Start it as early as possible (the child works while the caller builds its
+    indexes), iterate it once, and ``close()`` it in the end (also on error).
+    """
+
+    def __init__(self, rows, parser, *, size, after_row=0, parallel=None):
+        self.rows, self.parser = rows, parser
+        self.size, self.after_row = size, after_row
+        self.parallel = parallel_possible() if parallel is None else parallel
+        self.process = None
+        self.queue = None
+
+    def start(self):
+        if not self.parallel:
+            return self
+        context = multiprocessing.get_context("fork")
+        self.queue = context.Queue(maxsize=_QUEUE_BATCHES)
+        self.process = context.Process(
+            target=_produce,
+            args=(self.queue, self, os.getpid()),
+            name="wagtail-crm-import-parser",
+            daemon=True,
+        )
+        self.process.start()
+        self.rows = None  # the child reads on; this process lets the sheet go
+        return self
+
+    def __iter__(self):
+        if self.process is None:
+            yield from _parse_batches(self.rows, self.parser, self.size, self.after_row)
+            return
+        while True:
+            kind, payload = self._receive()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise payload
+            yield payload
+
+    def _receive(self):
+        while True:
+            try:
+                return self.queue.get(timeout=_POLL_SECONDS)
+            except queue_module.Empty:
+                if not self.process.is_alive():
+                    raise ImportFileError(
+                        _(
+                            "Reading the file stopped unexpectedly (the reading "
+                            "process ended with code %(code)s)."
+                        )
+                        % {"code": self.process.exitcode}
+                    ) from None
+
+    def close(self):
+        if self.process is None:
+            return
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=10)
+        self.queue.close()
+        self.process = None
+
+
+def _skip_done(rows, after_row):
+    for row in rows:
+        if row.number > after_row:
+            yield row
+
+
+def _parse_batches(rows, parser, size, after_row):
+    rows = _skip_done(rows, after_row)
+    while True:
+        chunk = list(islice(rows, size))
+        if not chunk:
+            return
+        yield [parser.parse(row) for row in chunk]
+
+
+def _produce(queue, source, parent_pid):  # pragma: no cover - runs in the child
+    """The child: parse every batch and hand it over; report errors the same way."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What the parent had stays untouched (no copy-on-write by the collector).
+    gc.freeze()
+    try:
+        for batch in _parse_batches(
+            source.rows, source.parser, source.size, source.after_row
+        ):
+            _put(queue, ("rows", batch), parent_pid)
+            gc.collect(1)
+        _put(queue, ("done", None), parent_pid)
+    except Exception as error:  # handed to the parent, which raises it
+        try:
+            pickle.loads(pickle.dumps(error))
+        except Exception:
+            error = RuntimeError(f"{type(error).__name__}: {error}")
+        _put(queue, ("error", error), parent_pid)
+    queue.close()
+    queue.join_thread()
+
+
+def _put(queue, item, parent_pid):  # pragma: no cover - runs in the child
+    while True:
+        try:
+            queue.put(item, timeout=_POLL_SECONDS)
+            return
+        except queue_module.Full:
+            if os.getppid() != parent_pid:
+                os._exit(1)  # the importing process is gone: stop quietly

@@ -83,8 +83,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # One writer at a time: later writers wait for the lock instead of failing
     # with "database is locked" when two form submissions arrive together.
+    # WAL lets the web process read while the worker writes an import, and
+    # synchronous=NORMAL is the durability level WAL is meant to run with.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        transaction_mode="IMMEDIATE", timeout=20
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
 
 AUTH_PASSWORD_VALIDATORS = []

@@ -34,7 +34,8 @@ class RowInserter:
             field for field in model._meta.concrete_fields if not field.primary_key
         ]
         self.fields = fields
-        self.varying = [field for field in fields if field.attname in varying]
+        by_name = {field.attname: field for field in fields}
+        self.varying = [by_name[name] for name in varying if name in by_name]
         # Values of these types go to the database as they are, exactly as
         # the field's get_db_prep_save() would send them.
         self.plain = [
@@ -88,8 +89,12 @@ class RowInserter:
         params.extend(self.constant)
         return params
 
-    def _statement(self, chunk):
-        rows = [self._params(values) for values in chunk]
+    def _statement(self, chunk, prepared=False):
+        if prepared:
+            constant = self.constant
+            rows = [[*values, *constant] for values in chunk]
+        else:
+            rows = [self._params(values) for values in chunk]
         if self.unnest:
             sql = (
                 f"INSERT INTO {self.table} ({self.columns}) "
@@ -103,13 +108,18 @@ class RowInserter:
         )
         return sql, [param for row in rows for param in row]
 
-    def insert(self, rows) -> list[int]:
-        """Insert ``rows`` (dicts); return their new pks, in the same order."""
+    def insert(self, rows, *, prepared=False) -> list[int]:
+        """Insert ``rows``; return their new pks, in the same order.
+
+        Rows are dicts of the varying columns, or with ``prepared=True``
+        sequences of them in the order given to the constructor, holding only
+        ``str``, ``int`` and ``None`` (sent as they are, unchecked).
+        """
         pks = []
         with self.connection.cursor() as cursor:
             for start in range(0, len(rows), self.chunk):
                 chunk = rows[start : start + self.chunk]
-                cursor.execute(*self._statement(chunk))
+                cursor.execute(*self._statement(chunk, prepared))
                 returned = cursor.fetchall()
                 if len(returned) != len(chunk):
                     raise RuntimeError("INSERT returned fewer rows than it wrote")

@@ -130,14 +130,14 @@ def _produce(queue, source, parent_pid):  # pragma: no cover - runs in the child
     """The child: parse every batch and hand it over; report errors the same way."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # What the parent had stays untouched (no copy-on-write by the collector).
+    # What the parent had stays untouched (no copy-on-write by the collector);
+    # the parent paused automatic collections, which stay off here too.
     gc.freeze()
     try:
         for batch in _parse_batches(
             source.rows, source.parser, source.size, source.after_row
         ):
             _put(queue, ("rows", batch), parent_pid)
-            gc.collect(1)
         _put(queue, ("done", None), parent_pid)
     except Exception as error:  # handed to the parent, which raises it
         try:

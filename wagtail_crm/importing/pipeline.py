@@ -127,32 +127,39 @@ def run_import(path, options: ImportOptions, *, job=None, filename=None, progres
     With ``options.dry_run`` everything happens in a transaction that is rolled
     back at the end, so the preview shows exactly what the import will do.
     """
-    with _young_collections_only():
-        preparation = prepare(path, options, filename=filename)
-        importer = Importer(options, preparation, job=job, progress=progress)
-        gc.collect(1)
-        if not options.dry_run:
-            return importer.run()
-        try:
-            with transaction.atomic():
-                importer.run()
-                raise _DryRunRollback
-        except _DryRunRollback:
-            pass
-        return importer.result
+    with _collector_paused():
+        importer = Importer(
+            options,
+            prepare(path, options, filename=filename),
+            job=job,
+            progress=progress,
+        )
+        if options.dry_run:
+            try:
+                with transaction.atomic():
+                    importer.run()
+                    raise _DryRunRollback
+            except _DryRunRollback:
+                pass
+        else:
+            importer.run()
+        result = importer.result
+        # Freed here by reference counting, before the collector is back on.
+        del importer
+    return result
 
 
 @contextmanager
-def _young_collections_only():
-    """Collect only what each batch allocated, not the long-lived indexes.
+def _collector_paused():
+    """No automatic cyclic garbage collection while an import runs.
 
     The match indexes and the cards of a large import are millions of
-    long-lived objects; CPython's automatic collections would walk all of them
-    again and again (over a quarter of the import's time on 100,000 rows).
-    Instead the automatic collector pauses during the import and the pipeline
-    collects the young generations after building the indexes and after every
-    batch, which finds the same short-lived cycles. The collector is restored
-    on the way out.
+    long-lived objects; CPython's automatic collections walked all of them
+    again and again (over a quarter of the time of a 100,000-row import), and
+    found nothing to free: an import creates no reference cycles worth
+    collecting (measured: 0 objects per batch). Everything the import holds
+    is freed by reference counting when it ends; the collector is restored
+    on the way out and handles anything left as usual.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -204,7 +211,6 @@ class Importer:
         try:
             for parsed in self.batches:
                 self._process_batch(parsed)
-                gc.collect(1)
                 if self.progress:
                     self.progress(self.result)
         finally:

@@ -187,22 +187,25 @@ class BatchWriter:
         rows = []
         cards = [*batch.new_organizations, *batch.new_contacts, *batch.touched.values()]
         for card in cards:
-            owner = _PHONE_OWNER[card.kind]
+            contact_id, organization_id = (
+                (card.pk, None) if card.kind == "contact" else (None, card.pk)
+            )
             for phone in card.new_phones:
                 rows.append(
-                    {
-                        "e164": phone.e164,
-                        "extension": phone.extension,
-                        "kind": phone.kind,
-                        owner: card.pk,
-                    }
+                    (
+                        phone.e164,
+                        phone.extension,
+                        phone.kind,
+                        contact_id,
+                        organization_id,
+                    )
                 )
             card.new_phones = []
         if not rows:
             return []
         if RowInserter.supported(Phone):
-            return RowInserter(Phone, _PHONE_COLUMNS, {}).insert(rows)
-        phones = [Phone(**values) for values in rows]
+            return RowInserter(Phone, _PHONE_COLUMNS, {}).insert(rows, prepared=True)
+        phones = [Phone(**dict(zip(_PHONE_COLUMNS, row, strict=True))) for row in rows]
         Phone.objects.bulk_create(phones, batch_size=_CHUNK)
         return [phone.pk for phone in phones]
 
@@ -268,22 +271,49 @@ def _insert_cards(cards, model, owner_id, now):
     inserter = RowInserter(
         model, columns, {"owner_id": owner_id, "created_at": now, "updated_at": now}
     )
-    return inserter.insert([_card_row(card) for card in cards])
+    row = _contact_row if kind == "contact" else _organization_row
+    return inserter.insert([row(card) for card in cards], prepared=True)
 
 
-def _card_row(card):
-    values = {name: card.values.get(name, "") or "" for name in card.fields}
-    values["email"] = email_key(values["email"])
-    if card.kind == "contact":
-        key = card.name_key
-        values["last_name_key"] = (
-            person_name_key(values["last_name"]) if key is None else key
-        )
-        organization = card.organization
-        values["organization_id"] = None if organization is None else organization.pk
-    else:
-        values["name_key"] = organization_name_key(values["name"])
-    return values
+def _text(value):
+    if value is None:
+        return ""
+    return value if type(value) is str else str(value)
+
+
+def _contact_row(card):
+    """The columns of ``CONTACT_FIELDS`` + ``_KEY_COLUMNS["contact"]``, in order."""
+    first, middle, last, email, job, notes = map(
+        _text, map(card.values.get, CONTACT_FIELDS)
+    )
+    key = card.name_key
+    organization = card.organization
+    return (
+        first,
+        middle,
+        last,
+        email_key(email),
+        job,
+        notes,
+        person_name_key(last) if key is None else key,
+        None if organization is None else organization.pk,
+    )
+
+
+def _organization_row(card):
+    """The columns of ``ORGANIZATION_FIELDS`` + ``_KEY_COLUMNS["organization"]``."""
+    name, tax_id, website, email, address, notes = map(
+        _text, map(card.values.get, ORGANIZATION_FIELDS)
+    )
+    return (
+        name,
+        tax_id,
+        website,
+        email_key(email),
+        address,
+        notes,
+        organization_name_key(name),
+    )
 
 
 def _new_object(card, model, owner_id):

@@ -15,9 +15,9 @@ from django.db import connection
 from django.db.models import Q
 
 from ..capture.locks import lock_match_keys
-from ..dedup import ContactIndex, OrganizationIndex, organization_name_key, tax_id_key
+from ..dedup import OrganizationIndex, organization_name_key, tax_id_key
 from ..dedup import email_key as _email_key
-from ..models import Contact, Organization
+from ..models import Contact, Organization, Phone
 
 
 def batch_keys(parsed_rows):
@@ -40,6 +40,12 @@ def lock_and_refresh(importer, parsed_rows):
     """Lock the batch's match keys; index the cards others made with them."""
     if connection.vendor != "postgresql":
         return  # SQLite: one writer at a time; the index is never stale there
+    with connection.cursor() as cursor:
+        # A batch commits without waiting for its WAL flush. A crash can then
+        # lose the last batches committed in the split second before it, never
+        # part of one, and their ImportBatch records go with them (same
+        # transaction), so the resumed job redoes exactly those.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
     keys = batch_keys(parsed_rows)
     lock_match_keys(f"{kind}:{key}" for kind, values in keys.items() for key in values)
     _merge_contacts(importer.contacts, keys)
@@ -47,16 +53,21 @@ def lock_and_refresh(importer, parsed_rows):
 
 
 def _merge_contacts(index, keys):
-    if not keys["email"] and not keys["phone"]:
-        return
-    found = Contact.objects.filter(
-        Q(email__in=keys["email"]) | Q(phones__e164__in=keys["phone"])
-    ).distinct()
-    fresh = ContactIndex.from_db(found)
-    for email, pk in fresh.by_email.items():
-        index.by_email.setdefault(email, pk)
-    for phone_name, pk in fresh.by_phone_name.items():
-        index.by_phone_name.setdefault(phone_name, pk)
+    """Add the contacts that carry the batch's e-mails or phones: two index scans.
+
+    Only the batch's own keys matter here (later batches refresh theirs), so
+    each query reads exactly those keys through their indexes.
+    """
+    if keys["email"]:
+        found = Contact.objects.filter(email__in=keys["email"])
+        for pk, email in found.values_list("pk", "email").iterator(chunk_size=10000):
+            index.by_email.setdefault(email, pk)
+    if keys["phone"]:
+        phones = Phone.objects.filter(e164__in=keys["phone"], contact__isnull=False)
+        rows = phones.values_list("contact_id", "e164", "contact__last_name_key")
+        for pk, e164, name in rows.iterator(chunk_size=10000):
+            if name:
+                index.by_phone_name.setdefault((e164, name), pk)
 
 
 def _merge_organizations(index, keys):

@@ -26,6 +26,7 @@ from .parallel import ParsedBatches
 from .readers import ImportFileError, Row, limited_rows, open_table
 from .report import ImportResult
 from .rows import CellError, RowParser
+from .statistics import PlannerStatistics
 from .writer import BatchWriter
 
 
@@ -201,6 +202,7 @@ class Importer:
         preparation.rows = None
         self.batches.start()
         try:
+            self.statistics = PlannerStatistics()
             self.contacts = ContactIndex.from_db()
             self.organizations = OrganizationIndex.from_db()
         except BaseException:
@@ -229,7 +231,8 @@ class Importer:
             for parsed in parsed_rows:
                 entry = self._process_row(parsed, batch)
                 batch.entries.append(entry)
-            self.writer.write(batch)
+            written = self.writer.write(batch)
+        self.statistics.wrote(written)
 
     def _candidates(self, parsed_rows):
         contacts, organizations = set(), set()

@@ -116,7 +116,8 @@ class BatchWriter:
         batch.load("organization", organizations)
         return batch
 
-    def write(self, batch):
+    def write(self, batch) -> int:
+        """Write the batch in one transaction; return the number of rows inserted."""
         options = self.importer.options
         with transaction.atomic():
             now = timezone.now()
@@ -140,6 +141,7 @@ class BatchWriter:
             self.importer.result.updated[plural] += batch.updated[kind]
         self.importer.result.created["contacts"] += len(batch.new_contacts)
         self.importer.result.created["organizations"] += len(batch.new_organizations)
+        return len(batch.new_contacts) + len(batch.new_organizations) + len(phone_pks)
 
     def _create(self, cards, model, owner_id, now):
         if not cards:

@@ -150,6 +150,11 @@ class Match:
     reason: str  # "email", "phone_name", "tax_id" or "name"
 
 
+def phone_name_key(e164, name_key) -> str:
+    """The key of ``ContactIndex.by_phone_name`` for a phone and a last-name key."""
+    return f"{e164} {name_key}"
+
+
 class ContactIndex:
     """Person match keys in memory: built once in O(n), O(1) per lookup.
 
@@ -159,6 +164,8 @@ class ContactIndex:
 
     def __init__(self):
         self.by_email = {}
+        # "e164 name-key" -> pk: one string per key, not a tuple of two (a
+        # large import holds hundreds of thousands of them).
         self.by_phone_name = {}
 
     def add(self, pk, *, email="", phones=(), last_name="", name_key=None):
@@ -169,7 +176,7 @@ class ContactIndex:
         name = person_name_key(last_name) if name_key is None else name_key
         if name:
             for e164 in phones:
-                self.by_phone_name.setdefault((e164, name), pk)
+                self.by_phone_name.setdefault(phone_name_key(e164, name), pk)
 
     def match(
         self, *, email="", phones=(), last_name="", name_key=None
@@ -180,7 +187,7 @@ class ContactIndex:
         name = person_name_key(last_name) if name_key is None else name_key
         if name:
             for e164 in phones:
-                pk = self.by_phone_name.get((e164, name))
+                pk = self.by_phone_name.get(phone_name_key(e164, name))
                 if pk is not None:
                     return Match(pk, "phone_name")
         return None
@@ -206,7 +213,7 @@ class ContactIndex:
         ):
             name = names.get(contact_id)
             if name:
-                index.by_phone_name.setdefault((e164, name), contact_id)
+                index.by_phone_name.setdefault(phone_name_key(e164, name), contact_id)
         return index
 
 

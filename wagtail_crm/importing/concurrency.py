@@ -15,7 +15,12 @@ from django.db import connection
 from django.db.models import Q
 
 from ..capture.locks import lock_match_keys
-from ..dedup import OrganizationIndex, organization_name_key, tax_id_key
+from ..dedup import (
+    OrganizationIndex,
+    organization_name_key,
+    phone_name_key,
+    tax_id_key,
+)
 from ..dedup import email_key as _email_key
 from ..models import Contact, Organization, Phone
 
@@ -67,7 +72,7 @@ def _merge_contacts(index, keys):
         rows = phones.values_list("contact_id", "e164", "contact__last_name_key")
         for pk, e164, name in rows.iterator(chunk_size=10000):
             if name:
-                index.by_phone_name.setdefault((e164, name), pk)
+                index.by_phone_name.setdefault(phone_name_key(e164, name), pk)
 
 
 def _merge_organizations(index, keys):

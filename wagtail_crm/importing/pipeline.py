@@ -171,6 +171,24 @@ def _collector_paused():
             gc.enable()
 
 
+class NewCards:
+    """The cards this run creates, by their keys -1, -2, …: the ``Card`` until
+    its batch is written, then only its pk (a list: a large import holds
+    hundreds of thousands)."""
+
+    def __init__(self):
+        self._items = []
+
+    def __getitem__(self, key):
+        return self._items[-key - 1]
+
+    def __setitem__(self, key, value):
+        if -key - 1 == len(self._items):
+            self._items.append(value)
+        else:
+            self._items[-key - 1] = value
+
+
 class Importer:
     def __init__(self, options, preparation, *, job=None, progress=None):
         self.options = options
@@ -186,8 +204,9 @@ class Importer:
         )
         if not any(preparation.mapping):
             raise ImportFileError(_("No column is mapped to a CRM field."))
-        self.new_cards = {}  # negative key -> Card created by this run
-        self.origin = {}  # (kind, pk) -> row that created the card in this run
+        self.new_cards = NewCards()
+        # kind -> {negative key, then pk: the row that created the card in this run}
+        self.origin = {"contact": {}, "organization": {}}
         self.updated_pks = {"contact": set(), "organization": set()}
         self._next_key = 0
         self.writer = BatchWriter(self)
@@ -334,7 +353,7 @@ class Importer:
             self.organizations.add(
                 key, tax_id=values.get("tax_id", ""), name=values["name"]
             )
-            self.origin[("organization", key)] = parsed.number
+            self.origin["organization"][key] = parsed.number
             return card, {"status": rpt.CREATED}
         card = batch.card("organization", match.pk)
         if self._conflicting_tax_id(card, values):
@@ -367,7 +386,7 @@ class Importer:
             card.link_organization(organization, self.options.policy)
             self.new_cards[key] = card
             batch.new_contacts.append(card)
-            self.origin[("contact", key)] = parsed.number
+            self.origin["contact"][key] = parsed.number
             self._index_contact(card, parsed)
             return card, {"status": rpt.CREATED}
         outcome = self._update(card, values, parsed.phones, batch, reason, organization)
@@ -405,9 +424,10 @@ class Importer:
             )
 
     def _update(self, card, values, phones, batch, reason, organization=None):
-        created_by = self.origin.get((card.kind, card.key))
+        origin = self.origin[card.kind]
+        created_by = origin.get(card.key)
         if created_by is None and card.pk is not None:
-            created_by = self.origin.get((card.kind, card.pk))
+            created_by = origin.get(card.pk)
         if self.options.policy == POLICY_SKIP and created_by is None:
             return {"status": rpt.SKIPPED, "match": reason, "of_card": card.pk}
         changed = card.apply(values, self.options.policy)

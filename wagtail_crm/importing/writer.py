@@ -58,7 +58,7 @@ class Batch:
         if not card.is_new:
             self.touched[(card.kind, card.pk)] = card
             seen = self.importer.updated_pks[card.kind]
-            made_here = (card.kind, card.pk) in self.importer.origin
+            made_here = card.pk in self.importer.origin[card.kind]
             if card.pk not in seen and not made_here:
                 seen.add(card.pk)
                 self.updated[card.kind] += 1
@@ -157,7 +157,7 @@ class BatchWriter:
             card.pk = pk
             # Keep only the pk of a written card: memory stays bounded.
             new_cards[card.key] = pk
-            origin[(card.kind, pk)] = origin.pop((card.kind, card.key))
+            origin[card.kind][pk] = origin[card.kind].pop(card.key)
 
     def _update(self, cards, now):
         groups = defaultdict(list)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -217,12 +218,14 @@ def machine_busy():
 
 
 def backend_pids(admin_url, db_name):
-    """PostgreSQL backends connected to the benchmark database (the web processes')."""
+    """The web processes' PostgreSQL backends (autovacuum and the like left out)."""
     import psycopg
 
     with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as conn:
         rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [db_name]
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+            "AND backend_type = 'client backend'",
+            [db_name],
         ).fetchall()
     return [row[0] for row in rows]
 
@@ -282,7 +285,7 @@ def run_client(ports, connections, posts, offset, *, measured=True, pids=((), ()
     )
     assert client.stdout.readline().strip() == "ready", "client failed to prepare"
     web_pids, pg_pids = pids
-    before = [sum(map(proc_cpu, web_pids)), sum(map(proc_cpu, pg_pids))]
+    before = {pid: proc_cpu(pid) for pid in [*web_pids, *pg_pids]}
     busy_before, total_before, steal_before = machine_busy()
     client_before = proc_cpu(client.pid)
     client.stdin.write("go\n")
@@ -290,8 +293,11 @@ def run_client(ports, connections, posts, offset, *, measured=True, pids=((), ()
     report = json.loads(client.stdout.readline())
     # Read before the client exits: its CPU is gone with it.
     report["client_cpu"] = proc_cpu(client.pid) - client_before
-    report["web_cpu"] = sum(map(proc_cpu, web_pids)) - before[0]
-    report["pg_cpu"] = sum(map(proc_cpu, pg_pids)) - before[1]
+    after = {pid: proc_cpu(pid) for pid in before}
+    # A process gone meanwhile (0.0) is left out rather than counted negative.
+    used = {pid: after[pid] - before[pid] for pid in before if after[pid]}
+    report["web_cpu"] = sum(used.get(pid, 0.0) for pid in web_pids)
+    report["pg_cpu"] = sum(used.get(pid, 0.0) for pid in pg_pids)
     busy_after, total_after, steal_after = machine_busy()
     report["machine_busy"] = busy_after - busy_before
     report["steal"] = steal_after - steal_before
@@ -496,6 +502,7 @@ def main(argv=None):
 
         connections.close_all()
         drop_database(args.admin_url, args.db_name)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

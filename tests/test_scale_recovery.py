@@ -20,9 +20,23 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.factories import TaskFactory
 from tests.sales_factories import manager
-from tests.scale_helpers import Processes, require_postgres, wait_for
+from tests.scale_helpers import (
+    Processes,
+    confirm,
+    job_state,
+    mapped_job,
+    require_postgres,
+    wait_for,
+    write_sheet,
+)
 from wagtail_crm.integrations import webhooks
-from wagtail_crm.models import TaskReminder, Webhook, WebhookDelivery
+from wagtail_crm.models import (
+    Contact,
+    ImportJob,
+    TaskReminder,
+    Webhook,
+    WebhookDelivery,
+)
 from wagtail_crm.reminders import send_task_reminders_task
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -158,3 +172,38 @@ def test_webhook_of_a_killed_worker_is_not_posted_twice(db_tasks, tmp_path):
     assert webhooks.fail_interrupted_deliveries(older_than=timedelta(0)) == 1
     delivery.refresh_from_db()
     assert delivery.status == "failed"
+
+
+def test_an_import_of_a_killed_worker_resumes_in_the_same_task(
+    db_tasks, admin_client, superuser, tmp_path
+):
+    rows = 3000
+    job = mapped_job(write_sheet(tmp_path / "clients.xlsx", rows), superuser, rows)
+    confirm(admin_client, job)
+    processes = Processes(tmp_path)
+    try:
+        first = processes.db_worker("worker-1", WAGTAILCRM_IMPORT_BATCH_SIZE=250)
+        wait_for(
+            lambda: job_state(job)[1] > 0,
+            timeout=30,
+            what="the first batch",
+            processes=processes,
+        )
+        processes.kill(first)
+        assert 0 < job_state(job)[1] < rows
+        assert "Queued again: wagtail_crm.importing.tasks.run_import_job" in recover()
+        processes.db_worker("worker-2", WAGTAILCRM_IMPORT_BATCH_SIZE=250)
+        wait_for(
+            lambda: job_state(job)[0] == ImportJob.Status.DONE,
+            timeout=60,
+            what="the second worker to finish the import",
+            processes=processes,
+        )
+    finally:
+        processes.stop_all()
+
+    [task] = DBTaskResult.objects.filter(task_path__endswith="run_import_job")
+    assert (task.status, task.worker_ids) == ("SUCCESSFUL", ["worker-1", "worker-2"])
+    emails = list(Contact.objects.values_list("email", flat=True))
+    assert len(emails) == len(set(emails)) == rows
+    assert job.summary["rows"] == rows and job.summary["duplicates"] == 0

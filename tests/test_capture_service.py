@@ -165,3 +165,47 @@ def test_repeat_client_goes_to_their_manager(django_user_model):
     Contact.objects.create(last_name="Smirnova", email="anna@example.com", owner=olga)
 
     assert capture_lead(ANNA).owner == olga
+
+
+def test_notification_is_sent_once_however_often_the_task_runs(
+    django_capture_on_commit_callbacks, site_with_recipients
+):
+    from wagtail_crm.capture.notifications import notify_new_lead
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = capture_lead(ANNA)
+    # A duplicate, or a run re-queued after its worker died: nothing more.
+    assert notify_new_lead.call(lead.pk) == 0
+    assert notify_new_lead.call(lead_id=lead.pk) == 0
+
+    assert len(mail.outbox) == 1
+    assert Lead.objects.get(pk=lead.pk).notified_at is not None
+
+
+def test_failed_notification_is_released_and_retried_later(
+    settings, django_capture_on_commit_callbacks, site_with_recipients
+):
+    from wagtail_crm.capture.notifications import notify_new_lead
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    settings.EMAIL_BACKEND = "tests.test_capture_service.FailingEmailBackend"
+    lead = capture_lead(ANNA)
+
+    assert notify_new_lead.call(lead.pk) == 0
+
+    lead.refresh_from_db()
+    assert lead.notified_at is None  # not sent: a later run may send it
+    [retry] = [
+        result
+        for result in notify_new_lead.get_backend().results
+        if result.task.name == "notify_new_lead"
+    ]
+    assert retry.kwargs == {"lead_id": lead.pk, "attempt": 2}
+    assert retry.task.run_after > lead.created_at
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notify_new_lead.call(**retry.kwargs) == 1
+    assert notify_new_lead.call(**retry.kwargs) == 0
+    assert len(mail.outbox) == 1

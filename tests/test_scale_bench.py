@@ -44,3 +44,8 @@ def test_scale_bench_smoke():
         ("2", "8", "0"),
     ]
     assert "speed-up with 2 web processes" in result.stdout
+    cpu = [line for line in lines if line.strip().startswith("CPU ms per post")]
+    assert len(cpu) == 2  # web, PostgreSQL and client, for 1 and 2 web processes
+    per_web = [line for line in lines if "posts/s per web process" in line]
+    assert [line.count(":") for line in per_web] == [2, 3]
+    assert "CPU-bound ceiling" in result.stdout

@@ -167,6 +167,11 @@ def test_two_webs_two_workers_no_duplicates(cluster, admin_client, superuser, tm
     recipients = re.findall(r"^To: (.*)$", sent, flags=re.MULTILINE)
     assert len(recipients) == POSTS
     assert all("sales@example.com" in line for line in recipients)
+    # One message per lead: the reply-to is the visitor, who posted twice.
+    replies = Counter(re.findall(r"^Reply-To: (.*)$", sent, flags=re.MULTILINE))
+    assert replies == lead_emails
+    assert [task.return_value for task in notifications] == [1] * POSTS
+    assert not Lead.objects.filter(notified_at__isnull=True).exists()
     workers = [task.worker_ids for task in notifications]
     assert all(ids in (["worker-1"], ["worker-2"]) for ids in workers)
 

@@ -141,3 +141,56 @@ def test_backoff_grows(settings):
     settings.WAGTAILCRM_WEBHOOK_RETRY_DELAY = 30
     delays = [webhooks.retry_delay(n).total_seconds() for n in (1, 2, 3)]
     assert delays == [30, 120, 480]
+
+
+def test_a_delivery_is_posted_once_however_often_the_task_runs(
+    receiver, django_capture_on_commit_callbacks
+):
+    _server, url = receiver
+    make_webhook(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        capture_lead({"email": "anna@example.com"})
+    delivery = WebhookDelivery.objects.get()
+
+    assert webhooks.deliver_webhook.call(delivery.pk) is False
+
+    assert len(Receiver.received) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("delivered", 1)
+
+
+def test_a_claimed_delivery_is_not_posted_by_a_second_run(receiver):
+    _server, url = receiver
+    hook = make_webhook(url)
+    delivery = WebhookDelivery.objects.create(
+        webhook=hook, event="lead.created", status="sending", attempts=1
+    )
+
+    assert webhooks.deliver_webhook.call(delivery.pk) is False
+    assert Receiver.received == []
+
+
+def test_interrupted_deliveries_are_marked_failed_not_resent(receiver):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _server, url = receiver
+    hook = make_webhook(url)
+    old = WebhookDelivery.objects.create(
+        webhook=hook, event="lead.created", status="sending", attempts=1
+    )
+    recent = WebhookDelivery.objects.create(
+        webhook=hook, event="lead.created", status="sending", attempts=1
+    )
+    WebhookDelivery.objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=10)
+    )
+
+    assert webhooks.fail_interrupted_deliveries() == 1
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.status == "failed" and "Retry now" in old.error
+    assert recent.status == "sending"  # may still be in flight
+    assert Receiver.received == []

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +11,8 @@ class WagtailCRMAppConfig(AppConfig):
     def ready(self):
         from . import checks, signal_handlers  # noqa: F401
         from .integrations import signals as integration_signals  # noqa: F401
+
+        if apps.is_installed("django_tasks_db"):
+            from .task_recovery import connect_signals
+
+            connect_signals()

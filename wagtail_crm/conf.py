@@ -36,6 +36,9 @@ DEFAULTS = {
     "WEBHOOK_MAX_ATTEMPTS": 5,
     "WEBHOOK_RETRY_DELAY": 60,
     "WEBHOOK_TIMEOUT": 10,
+    # New-lead e-mails: attempts when the mail server fails, first retry delay (s).
+    "NOTIFICATION_MAX_ATTEMPTS": 5,
+    "NOTIFICATION_RETRY_DELAY": 60,
     # Privacy: unconverted leads older than this many days are purged (None: never).
     "LEAD_RETENTION_DAYS": None,
 }

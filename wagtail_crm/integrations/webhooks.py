@@ -23,7 +23,9 @@ from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks import default_task_backend, task
 
 from ..conf import crm_settings
@@ -180,16 +182,22 @@ def _record_failure(delivery, error, status=None, body=""):
 
 @task()
 def deliver_webhook(delivery_id):
-    """Send one delivery. Safe to run twice: a delivered one is not re-sent."""
-    delivery = (
-        WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    """Send one delivery, at most once: a run first claims it (status SENDING).
+
+    A second run of the task (a duplicate, one re-queued after its worker died)
+    finds it delivered, failed, or claimed, and sends nothing.
+    """
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id,
+        status__in=(WebhookDelivery.Status.PENDING, WebhookDelivery.Status.RETRYING),
+    ).update(
+        status=WebhookDelivery.Status.SENDING,
+        attempts=F("attempts") + 1,
+        updated_at=timezone.now(),
     )
-    if delivery is None or delivery.status in (
-        WebhookDelivery.Status.DELIVERED,
-        WebhookDelivery.Status.FAILED,
-    ):
+    if not claimed:
         return False
-    delivery.attempts += 1
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     try:
         status, body = _post(delivery)
     except urllib.error.HTTPError as error:
@@ -207,6 +215,31 @@ def deliver_webhook(delivery_id):
     delivery.next_attempt_at = None
     delivery.save()
     return True
+
+
+def fail_interrupted_deliveries(older_than=None):
+    """Mark failed the deliveries left SENDING by a worker that died mid-request.
+
+    Whether the receiver got that request is unknown, so it is not sent again
+    on its own (at most once); the admin's "Retry now" sends it again.
+    ``older_than`` defaults to six request timeouts (at least five minutes).
+    Returns how many were marked.
+    """
+    if older_than is None:
+        older_than = timedelta(seconds=max(6 * crm_settings.WEBHOOK_TIMEOUT, 300))
+    stale = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.SENDING,
+        updated_at__lt=timezone.now() - older_than,
+    )
+    return stale.update(
+        status=WebhookDelivery.Status.FAILED,
+        next_attempt_at=None,
+        error=gettext(
+            "The worker stopped while sending this request: the receiver may or "
+            "may not have got it. Use “Retry now” to send it again."
+        ),
+        updated_at=timezone.now(),
+    )
 
 
 def redeliver(delivery):

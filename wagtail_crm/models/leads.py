@@ -73,6 +73,13 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
     consent = models.BooleanField(_("consent given"), default=False)
     consent_text = models.TextField(_("consent text shown"), blank=True)
     lost_reason = models.CharField(_("reason lost"), max_length=255, blank=True)
+    notified_at = models.DateTimeField(
+        _("notification sent"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the new-lead e-mail went out (sent at most once)."),
+    )
 
     contact = models.ForeignKey(
         "wagtail_crm.Contact",

@@ -51,6 +51,7 @@ class WebhookDelivery(TimestampedModel):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         DELIVERED = "delivered", _("Delivered")
         RETRYING = "retrying", _("Retrying")
         FAILED = "failed", _("Failed")

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from tests.import_files import RU_PEOPLE_HEADER, write_csv, write_xlsx
 from wagtail_crm.dedup import person_name_key
 from wagtail_crm.importing.pipeline import ImportOptions, run_import
+from wagtail_crm.importing.readers import ImportFileError
 from wagtail_crm.models import Contact, Organization, Phone
 
 pytestmark = pytest.mark.django_db
@@ -312,3 +313,15 @@ def test_imported_cards_are_found_by_admin_search(
         run(ru_people(tmp_path / "a.xlsx"))
     found = get_search_backend().search("Петрова", Contact)
     assert [contact.last_name for contact in found] == ["Петрова"]
+
+
+def test_the_row_limit_counts_data_rows_only(tmp_path, settings):
+    settings.WAGTAILCRM_IMPORT_MAX_ROWS = 5
+    people = [[f"P{n} Lee", f"p{n}@x.com"] for n in range(6)]
+    exactly = write_xlsx(
+        tmp_path / "a.xlsx", [["Name", "E-mail"], *people[:5]], title="Clients"
+    )
+    assert run(exactly).created["contacts"] == 5
+    one_more = write_xlsx(tmp_path / "b.xlsx", [["Name", "E-mail"], *people])
+    with pytest.raises(ImportFileError, match="more than 5 rows"):
+        run(one_more)

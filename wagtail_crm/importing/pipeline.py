@@ -9,6 +9,9 @@ and ``bulk_update``.
 from __future__ import annotations
 
 import gc
+import sys
+from array import array
+from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -70,7 +73,8 @@ class _DryRunRollback(Exception):
 def prepare(path, options: ImportOptions, *, filename=None) -> Preparation:
     """Open the file, find the header row and propose (or apply) the mapping."""
     sheet = open_table(path, sheet=options.sheet, filename=filename)
-    rows = limited_rows(sheet.rows)
+    # The row limit counts data rows (below the header), not titles above it.
+    rows = limited_rows(sheet.rows, max_rows=sys.maxsize)
     table = {**synonym_table(), **options.profile_mapping}
     head = list(islice(rows, 30))
     if options.header_row:
@@ -113,13 +117,23 @@ def prepare(path, options: ImportOptions, *, filename=None) -> Preparation:
         headers=headers,
         mapping=mapping,
         samples=[[str(value) for value in row.values] for row in after[:5]],
-        rows=_chain(after, rows),
+        rows=_at_most(crm_settings.IMPORT_MAX_ROWS, _chain(after, rows)),
     )
 
 
 def _chain(first, rest):
     yield from first
     yield from rest
+
+
+def _at_most(limit, rows):
+    for count, row in enumerate(rows, 1):
+        if count > limit:
+            raise ImportFileError(
+                _("The file has more than %(limit)s rows; split it into parts.")
+                % {"limit": limit}
+            )
+        yield row
 
 
 def run_import(path, options: ImportOptions, *, job=None, filename=None, progress=None):
@@ -173,20 +187,67 @@ def _collector_paused():
 
 class NewCards:
     """The cards this run creates, by their keys -1, -2, …: the ``Card`` until
-    its batch is written, then only its pk (a list: a large import holds
-    hundreds of thousands)."""
+    its batch is written, then only its pk, eight bytes in an array (a large
+    import creates a million cards)."""
 
     def __init__(self):
-        self._items = []
+        self._pks = array("q")
+        self._pending = {}
 
     def __getitem__(self, key):
-        return self._items[-key - 1]
+        card = self._pending.get(key)
+        return self._pks[-key - 1] if card is None else card
 
     def __setitem__(self, key, value):
-        if -key - 1 == len(self._items):
-            self._items.append(value)
+        index = -key - 1
+        if index == len(self._pks):
+            self._pks.append(0)
+        if isinstance(value, int):
+            self._pks[index] = value
+            self._pending.pop(key, None)
         else:
-            self._items[-key - 1] = value
+            self._pending[key] = value
+
+
+class CreatedRows:
+    """For the cards of one kind this run created: the row that created each.
+
+    Keyed by the card's negative key until it is written, then by its pk.
+    Written cards get increasing pks, so they go to two compact arrays searched
+    by bisection; a pk out of order (another writer's sequence values in
+    between are fine, only a smaller pk is not) falls back to a dict.
+    """
+
+    def __init__(self):
+        self._pending = {}
+        self._pks = array("q")
+        self._rows = array("q")
+        self._other = {}
+
+    def __setitem__(self, key, row):
+        if key < 0:
+            self._pending[key] = row
+        elif not self._pks or key > self._pks[-1]:
+            self._pks.append(key)
+            self._rows.append(row)
+        else:
+            self._other[key] = row
+
+    def get(self, key, default=None):
+        if key is None:
+            return default
+        if key < 0:
+            return self._pending.get(key, default)
+        index = bisect_left(self._pks, key)
+        if index < len(self._pks) and self._pks[index] == key:
+            return self._rows[index]
+        return self._other.get(key, default)
+
+    def __contains__(self, key):
+        return self.get(key) is not None
+
+    def pop(self, key):
+        return self._pending.pop(key)
 
 
 class Importer:
@@ -206,7 +267,7 @@ class Importer:
             raise ImportFileError(_("No column is mapped to a CRM field."))
         self.new_cards = NewCards()
         # kind -> {negative key, then pk: the row that created the card in this run}
-        self.origin = {"contact": {}, "organization": {}}
+        self.origin = {"contact": CreatedRows(), "organization": CreatedRows()}
         self.updated_pks = {"contact": set(), "organization": set()}
         self._next_key = 0
         self.writer = BatchWriter(self)

@@ -421,9 +421,23 @@ def detect_header(rows, table=None) -> HeaderGuess | None:
         guess = HeaderGuess(row.number, headers, mapping)
         distinct = len({value for value in headers if value})
         better = best is None or guess.recognised > best.recognised
-        if guess.recognised and distinct > 1 and better:
+        # A header merged over two rows is forward-filled into both: the data
+        # starts below its last row.
+        repeated = (
+            best is not None
+            and row.number == best.row_number + 1
+            and _trimmed(headers) == _trimmed(best.headers)
+        )
+        if guess.recognised and distinct > 1 and (better or repeated):
             best = guess
     return best
+
+
+def _trimmed(headers):
+    headers = list(headers)
+    while headers and not headers[-1]:
+        headers.pop()
+    return headers
 
 
 def _header_text(value):

@@ -70,6 +70,15 @@ def test_csv_encodings_and_delimiters(tmp_path, encoding, delimiter):
     assert values(open_table(path)) == rows
 
 
+def test_google_contacts_multi_values_become_a_list(tmp_path):
+    """Google Contacts puts two values of one field in a cell, joined by " ::: "."""
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        [["Phone 1 - Value"], ["+355 69 123 4567 ::: +355 4 222 3333"]],
+    )
+    assert values(open_table(path))[1] == ["+355 69 123 4567; +355 4 222 3333"]
+
+
 def test_albanian_windows_1252_is_not_mistaken_for_cyrillic():
     text = "Emri;Mbiemri\nArbër;Çela\nEnë;Dëshira\n".encode("cp1252")
     assert detect_encoding(text) == "cp1252"

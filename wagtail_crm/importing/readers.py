@@ -617,13 +617,18 @@ def _csv_rows(path, encoding, delimiter):
             for values in reader:
                 yield Row(
                     reader.line_num,
-                    [clean_text(unneutralize(value)) for value in values],
+                    [clean_text(unneutralize(_one_list(value))) for value in values],
                 )
         except csv.Error as error:
             raise ImportFileError(
                 _("The CSV file is malformed near line %(line)s: %(error)s")
                 % {"line": reader.line_num, "error": error}
             ) from error
+
+
+def _one_list(value):
+    """Google Contacts joins the values of one field with " ::: "."""
+    return value.replace(" ::: ", "; ") if ":::" in value else value
 
 
 def limited_rows(rows, max_rows=None):

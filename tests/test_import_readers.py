@@ -240,6 +240,24 @@ def test_a_dimension_claiming_one_cell_does_not_cut_the_sheet(tmp_path, xlsx_rea
     assert values(open_table(path)) == [["Name", "Phone"], ["Ann", "1"], ["Bob", "2"]]
 
 
+def test_the_scan_measures_how_far_the_cells_reach(tmp_path):
+    path = write_xlsx(
+        tmp_path / "a.xlsx", [["Name", "Phone", "INN"], ["Ann", "1", "2"]]
+    )
+    with zipfile.ZipFile(path) as archive:
+        scan = scan_sheet(archive, "xl/worksheets/sheet1.xml")
+    assert (scan.rows, scan.columns, scan.cells) == (2, 3, 6)
+    patch_sheet_xml(
+        path,
+        lambda xml: xml.replace(
+            "</row></sheetData>",
+            '<c r="AB2" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+        ),
+    )
+    with zipfile.ZipFile(path) as archive:
+        assert scan_sheet(archive, "xl/worksheets/sheet1.xml").columns == 28
+
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAR_CELL_SCRIPT = """
 import django, sys

@@ -189,11 +189,6 @@ def _check_zip_sizes(archive):
             )
 
 
-_RELATIONSHIPS_NS = (
-    "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-)
-
-
 def _sheet_members(archive):
     """{sheet name: its XML part in the zip}, worksheets only, in workbook order."""
     try:
@@ -218,7 +213,11 @@ def _sheet_members(archive):
     members = {}
     for element in workbook.iter():
         if element.tag.rpartition("}")[2] == "sheet":
-            target = targets.get(element.get(f"{_RELATIONSHIPS_NS}id"))
+            # r:id, whichever namespace (transitional or strict OOXML) r is
+            rel_id = next(
+                (v for k, v in element.attrib.items() if k.endswith("}id")), None
+            )
+            target = targets.get(rel_id)
             if target:
                 members[element.get("name", "")] = target
     if not members:

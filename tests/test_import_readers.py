@@ -172,7 +172,7 @@ def test_formula_without_a_saved_value_is_a_cell_warning(tmp_path, xlsx_reader):
     ]
     assert "B2" in rows[1].warnings[0].message
     assert "no saved value" in rows[1].warnings[0].message
-    assert rows[0].warnings == [] and rows[2].warnings == []
+    assert not rows[0].warnings and not rows[2].warnings
 
 
 def test_formulas_with_saved_values_are_read_without_warning(tmp_path, xlsx_reader):
@@ -194,7 +194,7 @@ def test_formulas_with_saved_values_are_read_without_warning(tmp_path, xlsx_read
         ),
     )
     rows = list(limited_rows(open_table(path).rows))
-    assert rows[1].values[:2] == ["Ann", 2] and rows[1].warnings == []
+    assert rows[1].values[:2] == ["Ann", 2] and not rows[1].warnings
     # The copy of a shared formula with no value is reported with its formula.
     assert [(w.index, w.value) for w in rows[2].warnings] == [(1, "=1+1")]
 

@@ -17,7 +17,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -66,7 +66,8 @@ class CellWarning:
 class Row:
     number: int  # 1-based, as the spreadsheet program shows it
     values: list
-    warnings: list[CellWarning] = field(default_factory=list)
+    # What the reader noticed about its cells; shared empty tuple by default.
+    warnings: Sequence[CellWarning] = ()
 
 
 @dataclass

@@ -422,6 +422,20 @@ def test_ods_and_other_zips_and_corrupt_files(tmp_path):
         open_table(binary)
 
 
+def test_a_workbook_with_a_damaged_sheet_part(tmp_path):
+    """The zip's directory is fine, the sheet's compressed bytes are not."""
+    path = write_xlsx(tmp_path / "a.xlsx", [["Name", "Phone"]] + [["Ann", "1"]] * 300)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for offset in range(start + 20, start + info.compress_size - 20, 7):
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportFileError, match="damaged"):
+        open_table(path)
+
+
 def test_zip_bomb_is_refused(tmp_path):
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -17,6 +17,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -167,7 +168,7 @@ def _open_zip(path, sheet):
         try:
             size = archive.getinfo(member).file_size
             scan = scan_sheet(archive, member)
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError) as error:
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
             raise ImportFileError(
                 _("The workbook is damaged and cannot be read: %(error)s")
                 % {"error": error}
@@ -197,7 +198,14 @@ def _sheet_members(archive):
         rels = ElementTree.fromstring(
             _read_small(archive, "xl/_rels/workbook.xml.rels")
         )
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile) as error:
+    except (
+        KeyError,
+        ElementTree.ParseError,
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        zlib.error,
+    ) as error:
         raise ImportFileError(
             _("The workbook is damaged and cannot be read: %(error)s")
             % {"error": error}

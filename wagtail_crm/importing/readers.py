@@ -618,14 +618,24 @@ def _cyrillic_like(sample):
     return high and paired / high > 0.5
 
 
-_MARKUP_TAGS = ("<html", "<table", "<!doctype", "<?xml", "<meta", "<head", "<body")
+_MARKUP_TAGS = (
+    "<html",
+    "<table",
+    "<!doctype",
+    "<?xml",
+    "<meta",
+    "<head",
+    "<body",
+    "<style",
+    "<tr",
+)
 
 
 def _looks_like_html(text):
     """A web page or XML saved as .xls: markup from the first character.
 
     CRMs put a ``<meta>`` and a long ``<style>`` before the ``<table>``."""
-    start = text.lstrip("\ufeff \r\n\t")[:200].lower()
+    start = text.lstrip("\ufeff \r\n\t")[:4000].lower()
     return start.startswith("<") and any(tag in start for tag in _MARKUP_TAGS)
 
 

@@ -1,5 +1,7 @@
 """Real-shaped spreadsheets the import tests build themselves."""
 
+import zipfile
+
 import openpyxl
 
 
@@ -19,6 +21,18 @@ def write_xlsx(path, rows, *, title=None, merges=(), sheet_name="Contacts", extr
         for row in extra_rows:
             other.append(list(row))
     workbook.save(path)
+    return path
+
+
+def patch_sheet_xml(path, change, member="xl/worksheets/sheet1.xml"):
+    """Rewrite one sheet's XML inside a saved workbook, as other programs write it."""
+    with zipfile.ZipFile(path) as source:
+        parts = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts:
+            if info.filename == member:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            target.writestr(info.filename, data)
     return path
 
 

@@ -74,6 +74,9 @@ SYNONYMS = {
         "контакт",
         "полное имя",
         "полное имя контакта",
+        "основное контактное лицо",
+        "основной контакт",
+        "display name",
         "имя контакта",
         "сотрудник",
         "emri i plote",
@@ -121,6 +124,9 @@ SYNONYMS = {
         "e-mail 2 address",
         "e-mail 3 address",
         "e-mail address 2",
+        "адрес электронной почты",
+        "e-mail для рассылок",
+        "email для рассылок",
         "электронная почта",
         "эл. почта",
         "эл почта",
@@ -137,6 +143,9 @@ SYNONYMS = {
         "email личный",
         "posta elektronike",
         "adresa e emailit",
+        "emaili",
+        "adresa email",
+        "e-maili",
     ],
     "phone": [
         "phone",
@@ -156,6 +165,7 @@ SYNONYMS = {
         "контактный телефон",
         "другой телефон",
         "телефон другой",
+        "телефон для рассылок",
         "telefoni",
         "telefon",
         "nr. telefoni",
@@ -166,6 +176,7 @@ SYNONYMS = {
         "mobile",
         "mobile phone",
         "mobile phone number",
+        "car phone",
         "cell",
         "cell phone",
         "мобильный",
@@ -178,6 +189,7 @@ SYNONYMS = {
         "celulari",
         "celular",
         "nr. celulari",
+        "telefoni celular",
         "numri i celularit",
     ],
     "work_phone": [
@@ -188,6 +200,8 @@ SYNONYMS = {
         "рабочий телефон",
         "телефон рабочий",
         "служебный телефон",
+        "рабочий прямой телефон",
+        "прямой телефон",
         "telefoni i punes",
     ],
     "home_phone": [
@@ -197,7 +211,16 @@ SYNONYMS = {
         "телефон домашний",
         "telefoni i shtepise",
     ],
-    "fax": ["fax", "business fax", "home fax", "факс", "faks", "fax number"],
+    "fax": [
+        "fax",
+        "business fax",
+        "home fax",
+        "other fax",
+        "факс",
+        "номер факса",
+        "faks",
+        "fax number",
+    ],
     "job_title": [
         "job title",
         "position",
@@ -210,6 +233,7 @@ SYNONYMS = {
         "funksioni",
         "detyra",
         "titulli i punes",
+        "roli",
     ],
     "notes": [
         "notes",
@@ -247,6 +271,8 @@ SYNONYMS = {
         "название организации",
         "наименование",
         "наименование организации",
+        "полное наименование",
+        "компания контакта",
         "контрагент",
         "название",
         "юрлицо",
@@ -256,6 +282,9 @@ SYNONYMS = {
         "biznesi",
         "organizata",
         "emri i kompanise",
+        "emri i biznesit",
+        "emri i subjektit",
+        "firma",
         "subjekti",
     ],
     "tax_id": [
@@ -293,6 +322,8 @@ SYNONYMS = {
         "web site",
         "web page",
         "website url",
+        "company domain name",
+        "корпоративный сайт",
         "url",
         "site",
         "homepage",
@@ -322,6 +353,8 @@ SYNONYMS = {
 _PATTERNS = [
     (re.compile(r"^phone\d+value$"), "phone"),
     (re.compile(r"^email\d+value$"), "email"),
+    (re.compile(r"^website\d+value$"), "website"),
+    (re.compile(r"^(?:примечание|комментарий|note|notes)\d+$"), "notes"),
     (re.compile(r"^address\d+formatted$"), "address"),
     (re.compile(r"^(?:business|work)phone\d+$"), "work_phone"),
     (re.compile(r"^телефон\d+$"), "phone"),
@@ -421,9 +454,23 @@ def detect_header(rows, table=None) -> HeaderGuess | None:
         guess = HeaderGuess(row.number, headers, mapping)
         distinct = len({value for value in headers if value})
         better = best is None or guess.recognised > best.recognised
-        if guess.recognised and distinct > 1 and better:
+        # A header merged over two rows is forward-filled into both: the data
+        # starts below its last row.
+        repeated = (
+            best is not None
+            and row.number == best.row_number + 1
+            and _trimmed(headers) == _trimmed(best.headers)
+        )
+        if guess.recognised and distinct > 1 and (better or repeated):
             best = guess
     return best
+
+
+def _trimmed(headers):
+    headers = list(headers)
+    while headers and not headers[-1]:
+        headers.pop()
+    return headers
 
 
 def _header_text(value):
@@ -432,7 +479,10 @@ def _header_text(value):
 
 # Full names -----------------------------------------------------------------
 
-_PATRONYMIC_RE = re.compile(r"(вич|вна|ична|инична|кызы|оглы|ovich|ovna|evich|evna)$")
+_PATRONYMIC_RE = re.compile(
+    r"(вич|вна|ична|инична|ильич|кузьмич|лукич|фомич|никитич|саввич|кызы|оглы"
+    r"|ovich|ovna|evich|evna)$"
+)
 _SURNAME_RE = re.compile(
     r"(ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|ской|ых|их|енко|ук|юк)$"
 )
@@ -463,4 +513,6 @@ def split_full_name(text) -> tuple[str, str, str]:
         return parts[0], parts[1], ""
     if len(parts) == 2:
         return parts[1], parts[0], ""
+    if cyrillic:  # "Фамилия Имя Отчество", the Russian order
+        return parts[0], parts[1], " ".join(parts[2:])
     return parts[-1], parts[0], " ".join(parts[1:-1])

@@ -364,6 +364,11 @@ class Importer:
 
     def _process_row(self, parsed, batch):
         entry = {"row": parsed.number, "status": rpt.CREATED, "errors": []}
+        if parsed.warnings:
+            entry["warnings"] = [
+                {"column": w.column, "value": w.value, "message": w.message}
+                for w in parsed.warnings
+            ]
         if parsed.errors:
             return self._error(entry, parsed.errors)
         if not parsed.has_person and not parsed.has_organization:

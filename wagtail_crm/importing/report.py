@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 FIRST_ROWS = 100
 # At most this many row entries are stored; counts stay exact beyond it.
 MAX_ENTRIES = 20_000
-# At most this many cell errors are listed (``error_rows`` stays exact).
+# At most this many cell errors (and as many warnings) are listed
+# (``error_rows`` stays exact).
 MAX_ERRORS = 100_000
 
 CREATED = "created"
@@ -46,7 +47,10 @@ class ImportResult:
             self.error_rows += 1
             if len(self.errors) < MAX_ERRORS:
                 self.errors.extend({"row": entry["row"], **e} for e in entry["errors"])
-        if self.rows <= FIRST_ROWS or status not in (CREATED, UPDATED):
+        warnings = entry.get("warnings")
+        if warnings and len(self.warnings) < MAX_ERRORS:
+            self.warnings.extend({"row": entry["row"], **w} for w in warnings)
+        if self.rows <= FIRST_ROWS or warnings or status not in (CREATED, UPDATED):
             if len(self.entries) < MAX_ENTRIES:
                 self.entries.append(entry)
             else:

@@ -18,6 +18,7 @@ from ..conf import crm_settings
 from ..dedup import email_key, person_name_key, tax_id_key
 from ..phones import parse_phones
 from .headers import PHONE_FIELDS, split_full_name
+from .readers import column_letters
 
 # Cells that only say "nothing here".
 _EMPTY_RE = re.compile(r"^[\s\-–—_.,/?]*$|^(n/?a|none|null|нет|-нет-|s'ka)$", re.I)
@@ -53,6 +54,8 @@ class ParsedRow:
     errors: list[CellError] = field(default_factory=list)
     # person_name_key() of the last name, computed by the parser (None: not yet).
     name_key: str | None = None
+    # Cells the reader flagged (a formula with no saved value): the row is kept.
+    warnings: list[CellError] = field(default_factory=list)
 
     @property
     def has_person(self):
@@ -96,6 +99,10 @@ class RowParser:
             for index, field_name in enumerate(mapping)
             if field_name
         ]
+        self.headers = {
+            index: header or column_letters(index + 1)
+            for index, _field, header in self.columns
+        }
         self.region = region
         self.area_code = area_code
         self.max_length = crm_settings.IMPORT_MAX_CELL_LENGTH
@@ -131,6 +138,12 @@ class RowParser:
             _move_to_organization(parsed)
         if parsed.org_emails:
             parsed.organization.setdefault("email", parsed.org_emails[0])
+        for warning in getattr(row, "warnings", None) or ():
+            header = self.headers.get(warning.index)
+            if header is not None:  # only the mapped columns matter
+                parsed.warnings.append(
+                    CellError(header, warning.value, warning.message)
+                )
         return parsed
 
     def _parse_cell(self, parsed, field_name, header, raw, text):

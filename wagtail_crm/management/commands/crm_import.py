@@ -90,3 +90,8 @@ class Command(BaseCommand):
                 _("Row %(row)s, %(column)s: %(message)s")
                 % {k: error[k] for k in ("row", "column", "message")}
             )
+        for warning in result.warnings[:50]:
+            self.stdout.write(
+                _("Row %(row)s, %(column)s, warning: %(value)s: %(message)s")
+                % {k: warning[k] for k in ("row", "column", "value", "message")}
+            )

@@ -105,6 +105,8 @@ class BatchWriter:
         if entry["status"] == "error":
             for error in entry["errors"]:
                 result.errors.append({"row": entry["row"], **error})
+        for warning in entry.get("warnings", ()):
+            result.warnings.append({"row": entry["row"], **warning})
         if len(result.entries) < 20_000:
             result.entries.append(entry)
         result.last_row = max(result.last_row, entry["row"])
@@ -242,7 +244,9 @@ class BatchWriter:
         kept = [
             entry
             for entry in entries
-            if entry["status"] not in ("created", "updated") or entry["row"] <= 101
+            if entry["status"] not in ("created", "updated")
+            or entry["row"] <= 101
+            or entry.get("warnings")
         ]
         ImportBatch.objects.create(
             job=self.job,

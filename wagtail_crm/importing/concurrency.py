@@ -1,12 +1,14 @@
-"""Imports that run at the same time as other imports and form captures.
+"""Match keys of one import batch: locked, then looked up in the database.
 
-Each import indexes the existing cards once, when it starts. Another import or
-a form capture may create a card with the same e-mail a moment later; if this
-import then created its own card for that e-mail, the CRM would hold two.
-So every batch, inside its transaction, first locks its match keys (the same
-locks form capture takes, see ``capture.locks``), then looks up the cards that
-carry those keys in the database and adds any it did not know to its index.
-Whoever created such a card has committed it before the lock was granted.
+An import does not hold an index of the whole CRM in memory (a million
+contacts would need a gigabyte). Each batch, inside its transaction, first
+locks its match keys on PostgreSQL (the same locks form capture takes, see
+``capture.locks``), then indexes only the cards that carry those keys, read
+through the database's own indexes: the cards that existed before, those the
+import's earlier batches wrote and those another import or a form capture
+committed meanwhile. Whoever created such a card committed it before the lock
+was granted, so two writers never both create the same person. Memory stays in
+proportion to a batch, whatever the size of the file or of the CRM.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db.models import Q
 
 from ..capture.locks import lock_match_keys
 from ..dedup import (
+    ContactIndex,
     OrganizationIndex,
     organization_name_key,
     phone_name_key,
@@ -23,6 +26,9 @@ from ..dedup import (
 )
 from ..dedup import email_key as _email_key
 from ..models import Contact, Organization, Phone
+
+# Keys per query: far below every database's limit on query parameters.
+_CHUNK = 5000
 
 
 def batch_keys(parsed_rows):
@@ -41,48 +47,58 @@ def batch_keys(parsed_rows):
     return keys
 
 
-def lock_and_refresh(importer, parsed_rows):
-    """Lock the batch's match keys; index the cards others made with them."""
-    if connection.vendor != "postgresql":
-        return  # SQLite: one writer at a time; the index is never stale there
-    with connection.cursor() as cursor:
-        # A batch commits without waiting for its WAL flush. A crash can then
-        # lose the last batches committed in the split second before it, never
-        # part of one, and their ImportBatch records go with them (same
-        # transaction), so the resumed job redoes exactly those.
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+def lock_and_index(parsed_rows):
+    """Lock the batch's match keys; return ``(ContactIndex, OrganizationIndex)``
+    of the cards in the database that carry them."""
     keys = batch_keys(parsed_rows)
-    lock_match_keys(f"{kind}:{key}" for kind, values in keys.items() for key in values)
-    _merge_contacts(importer.contacts, keys)
-    _merge_organizations(importer.organizations, keys)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # A batch commits without waiting for its WAL flush. A crash can
+            # then lose the last batches committed in the split second before
+            # it, never part of one, and their ImportBatch records go with them
+            # (same transaction), so the resumed job redoes exactly those.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        lock_match_keys(
+            f"{kind}:{key}" for kind, values in keys.items() for key in values
+        )
+    return _contacts(keys), _organizations(keys)
 
 
-def _merge_contacts(index, keys):
-    """Add the contacts that carry the batch's e-mails or phones: two index scans.
+def _chunks(values):
+    values = sorted(values)
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
 
-    Only the batch's own keys matter here (later batches refresh theirs), so
-    each query reads exactly those keys through their indexes.
-    """
-    if keys["email"]:
-        found = Contact.objects.filter(email__in=keys["email"])
-        for pk, email in found.values_list("pk", "email").iterator(chunk_size=10000):
+
+def _contacts(keys):
+    """The contacts with the batch's e-mails or phones: index scans, oldest first."""
+    index = ContactIndex()
+    for emails in _chunks(keys["email"]):
+        found = Contact.objects.filter(email__in=emails).order_by("pk")
+        for pk, email in found.values_list("pk", "email"):
             index.by_email.setdefault(email, pk)
-    if keys["phone"]:
-        phones = Phone.objects.filter(e164__in=keys["phone"], contact__isnull=False)
-        rows = phones.values_list("contact_id", "e164", "contact__last_name_key")
-        for pk, e164, name in rows.iterator(chunk_size=10000):
+    for phones in _chunks(keys["phone"]):
+        found = Phone.objects.filter(e164__in=phones, contact__isnull=False)
+        rows = found.order_by("contact_id").values_list(
+            "contact_id", "e164", "contact__last_name_key"
+        )
+        for pk, e164, name in rows:
             if name:
                 index.by_phone_name.setdefault(phone_name_key(e164, name), pk)
+    return index
 
 
-def _merge_organizations(index, keys):
-    if not keys["org"] and not keys["tax"]:
-        return
-    found = Organization.objects.filter(
-        Q(name_key__in=keys["org"]) | Q(tax_id__in=keys["tax"])
-    )
-    fresh = OrganizationIndex.from_db(found)
-    for tax_id, pk in fresh.by_tax_id.items():
-        index.by_tax_id.setdefault(tax_id, pk)
-    for name, value in fresh.by_name.items():
-        index.by_name.setdefault(name, value)
+def _organizations(keys):
+    index = OrganizationIndex()
+    names, taxes = sorted(keys["org"]), sorted(keys["tax"])
+    for start in range(0, max(len(names), len(taxes)), _CHUNK):
+        found = Organization.objects.filter(
+            Q(name_key__in=names[start : start + _CHUNK])
+            | Q(tax_id__in=taxes[start : start + _CHUNK])
+        ).order_by("pk")
+        for pk, tax_id, name_key in found.values_list("pk", "tax_id", "name_key"):
+            if tax_id:
+                index.by_tax_id.setdefault(tax_id, pk)
+            if name_key:
+                index.by_name.setdefault(name_key, (pk, tax_id))
+    return index

@@ -1,9 +1,10 @@
 """The one import path: read → detect header → map → normalize → match → write → report.
 
 Used by ``crm_import``, the admin wizard and the background task alike.
-Existing cards are indexed once (``ContactIndex`` / ``OrganizationIndex``);
-rows are matched in memory and written in atomic batches with ``bulk_create``
-and ``bulk_update``.
+Rows are read and parsed in batches (``parallel``); for each batch the cards
+that carry its match keys are looked up in the database (``concurrency``),
+the rows are matched against them and against each other in memory, and the
+batch is written in one transaction (``writer``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..conf import crm_settings
 from ..dedup import ContactIndex, OrganizationIndex
 from . import report as rpt
 from .cards import POLICIES, POLICY_FILL_EMPTY, POLICY_SKIP, Card
-from .concurrency import lock_and_refresh
+from .concurrency import lock_and_index
 from .headers import detect_header, header_key, propose_mapping, synonym_table
 from .parallel import ParsedBatches
 from .readers import ImportFileError, Row, limited_rows, open_table
@@ -185,30 +186,6 @@ def _collector_paused():
             gc.enable()
 
 
-class NewCards:
-    """The cards this run creates, by their keys -1, -2, …: the ``Card`` until
-    its batch is written, then only its pk, eight bytes in an array (a large
-    import creates a million cards)."""
-
-    def __init__(self):
-        self._pks = array("q")
-        self._pending = {}
-
-    def __getitem__(self, key):
-        card = self._pending.get(key)
-        return self._pks[-key - 1] if card is None else card
-
-    def __setitem__(self, key, value):
-        index = -key - 1
-        if index == len(self._pks):
-            self._pks.append(0)
-        if isinstance(value, int):
-            self._pks[index] = value
-            self._pending.pop(key, None)
-        else:
-            self._pending[key] = value
-
-
 class CreatedRows:
     """For the cards of one kind this run created: the row that created each.
 
@@ -265,14 +242,14 @@ class Importer:
         )
         if not any(preparation.mapping):
             raise ImportFileError(_("No column is mapped to a CRM field."))
-        self.new_cards = NewCards()
+        self.new_cards = {}  # negative key -> this batch's new Card, then its pk
         # kind -> {negative key, then pk: the row that created the card in this run}
         self.origin = {"contact": CreatedRows(), "organization": CreatedRows()}
         self.updated_pks = {"contact": set(), "organization": set()}
         self._next_key = 0
         self.writer = BatchWriter(self)
-        # Rows are read and parsed (in a second process where possible) while
-        # the indexes of the existing cards are built here.
+        # Rows are read and parsed (in a second process where possible) from
+        # here on.
         self.batches = ParsedBatches(
             preparation.rows,
             self.parser,
@@ -283,11 +260,12 @@ class Importer:
         self.batches.start()
         try:
             self.statistics = PlannerStatistics()
-            self.contacts = ContactIndex.from_db()
-            self.organizations = OrganizationIndex.from_db()
         except BaseException:
             self.batches.close()
             raise
+        # The cards carrying each batch's match keys (see ``concurrency``).
+        self.contacts = ContactIndex()
+        self.organizations = OrganizationIndex()
 
     def run(self):
         try:
@@ -306,7 +284,8 @@ class Importer:
         # key locks: a concurrent import or capture cannot slip a card in
         # between (see ``concurrency``).
         with transaction.atomic():
-            lock_and_refresh(self, parsed_rows)
+            self.contacts, self.organizations = lock_and_index(parsed_rows)
+            self.new_cards = {}
             batch = self.writer.start_batch(parsed_rows, self._candidates(parsed_rows))
             for parsed in parsed_rows:
                 entry = self._process_row(parsed, batch)

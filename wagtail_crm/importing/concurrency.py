@@ -21,6 +21,7 @@ from ..dedup import (
     ContactIndex,
     OrganizationIndex,
     organization_name_key,
+    person_name_key,
     phone_name_key,
     tax_id_key,
 )
@@ -33,12 +34,18 @@ _CHUNK = 5000
 
 def batch_keys(parsed_rows):
     """The e-mails, phones, organization names and tax ids of a batch's rows."""
-    keys = {"email": set(), "phone": set(), "org": set(), "tax": set()}
+    keys = {"email": set(), "phone": set(), "name": set(), "org": set(), "tax": set()}
     for parsed in parsed_rows:
         if parsed.errors:
             continue
         keys["email"].update(filter(None, map(_email_key, parsed.emails)))
-        keys["phone"].update(phone.e164 for phone in parsed.phones)
+        if parsed.phones:
+            keys["phone"].update(phone.e164 for phone in parsed.phones)
+            name = parsed.name_key
+            if name is None:
+                name = person_name_key(parsed.contact.get("last_name", ""))
+            if name:
+                keys["name"].add(name)
         if parsed.has_organization:
             name = organization_name_key(parsed.organization.get("name", ""))
             tax_id = tax_id_key(parsed.organization.get("tax_id", ""))
@@ -59,7 +66,10 @@ def lock_and_index(parsed_rows):
             # (same transaction), so the resumed job redoes exactly those.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
         lock_match_keys(
-            f"{kind}:{key}" for kind, values in keys.items() for key in values
+            f"{kind}:{key}"
+            for kind, values in keys.items()
+            if kind != "name"
+            for key in values
         )
     return _contacts(keys), _organizations(keys)
 
@@ -77,8 +87,11 @@ def _contacts(keys):
         found = Contact.objects.filter(email__in=emails).order_by("pk")
         for pk, email in found.values_list("pk", "email"):
             index.by_email.setdefault(email, pk)
+    # A phone matches together with a last name, so only the pairs the batch
+    # carries are read (an office number may be on a thousand cards).
+    names = sorted(keys["name"])
     for phones in _chunks(keys["phone"]):
-        found = Phone.objects.filter(e164__in=phones, contact__isnull=False)
+        found = Phone.objects.filter(e164__in=phones, contact__last_name_key__in=names)
         rows = found.order_by("contact_id").values_list(
             "contact_id", "e164", "contact__last_name_key"
         )

@@ -63,7 +63,9 @@ def test_release_needs_permission(client, django_user_model, held):
     assert not Lead.objects.exists()
 
 
-def test_webhook_admin_create_and_delivery_log(admin_client):
+def test_webhook_admin_create_and_delivery_log(
+    admin_client, django_capture_on_commit_callbacks
+):
     response = admin_client.post(
         reverse("wagtailsnippets_wagtail_crm_webhook:add"),
         {
@@ -78,7 +80,8 @@ def test_webhook_admin_create_and_delivery_log(admin_client):
     webhook = Webhook.objects.get()
     assert webhook.events == ["lead.created", "deal.stage_changed"]
 
-    capture_lead({"email": "anna@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):  # the lead's task
+        capture_lead({"email": "anna@example.com"})
     delivery = WebhookDelivery.objects.get()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed")
     listing = admin_client.get(

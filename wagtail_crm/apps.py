@@ -10,4 +10,7 @@ class WagtailCRMAppConfig(AppConfig):
 
     def ready(self):
         from . import checks, signal_handlers  # noqa: F401
+        from .indexing import connect_receivers
         from .integrations import signals as integration_signals  # noqa: F401
+
+        connect_receivers()

@@ -1,7 +1,8 @@
 """E-mail about a new lead to its owner and the site's recipients.
 
-Sent from a background task after the lead's transaction commits; a failing
-mail server is logged and retried by nobody: the lead is already saved.
+Sent from the background task ``process_new_lead`` after the lead's transaction
+commits; a failing mail server is logged and retried by nobody: the lead is
+already saved.
 """
 
 import logging
@@ -54,9 +55,11 @@ def build_message(lead, recipients):
     )
 
 
-@task()
-def notify_new_lead(lead_id):
-    """Safe to run twice: it only sends mail (a second copy at worst)."""
+def send_new_lead_email(lead_id):
+    """E-mail the lead's owner and the site's recipients; the number sent.
+
+    Safe to run twice: it only sends mail (a second copy at worst).
+    """
     lead = (
         Lead.objects.select_related("owner", "source_page").filter(pk=lead_id).first()
     )
@@ -72,3 +75,10 @@ def notify_new_lead(lead_id):
     except (smtplib.SMTPException, OSError):
         logger.exception("Could not e-mail lead %s to %s", lead_id, recipients)
         return 0
+
+
+@task()
+def notify_new_lead(lead_id):
+    """:func:`send_new_lead_email` as a task of its own (capture runs it inside
+    ``wagtail_crm.capture.tasks.process_new_lead``)."""
+    return send_new_lead_email(lead_id)

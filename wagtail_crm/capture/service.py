@@ -57,7 +57,9 @@ def capture_submission(
     """Save ``submission`` as a lead (see :func:`capture_lead`)."""
     if before_hooks:
         run_before_hooks(submission, request)
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint of its own: an error here
+    # reaches the caller, whose transaction rolls back.
+    with transaction.atomic(savepoint=False):
         lead = _save_lead(submission, request)
     if after_hooks:
         run_after_hooks(lead, request)

@@ -140,9 +140,7 @@ def test_wagtail_email_of_the_submission_goes_after_the_commit(
     assert "Anna Smirnova" in sent[0].body
 
 
-def test_wagtail_submission_is_kept_when_capture_fails(
-    client, site_pages, monkeypatch
-):
+def test_wagtail_submission_is_kept_when_capture_fails(client, site_pages, monkeypatch):
     def broken(*args, **kwargs):
         Lead.objects.create(name="half-written")
         raise RuntimeError("capture is broken")

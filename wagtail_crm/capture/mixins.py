@@ -84,6 +84,18 @@ class LeadCaptureFormMixin(models.Model):
         related_name="+",
         help_text=_("Without a fixed owner, leads go to this group's members in turn."),
     )
+    crm_pipeline = models.ForeignKey(
+        "wagtail_crm.Pipeline",
+        verbose_name=_("pipeline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "A deal made from a lead of this form starts in this pipeline. "
+            "Empty: the default pipeline."
+        ),
+    )
     crm_tags = models.CharField(
         _("lead tags"),
         max_length=255,
@@ -105,6 +117,7 @@ class LeadCaptureFormMixin(models.Model):
                 FieldPanel("crm_capture_enabled"),
                 FieldPanel("crm_owner"),
                 FieldPanel("crm_owner_group"),
+                FieldPanel("crm_pipeline"),
                 FieldPanel("crm_tags"),
                 FieldPanel("crm_consent_text"),
             ],
@@ -221,6 +234,7 @@ class LeadCaptureFormMixin(models.Model):
             attribution=attribution_for(request) if request else {},
             owner_id=self.crm_owner_id,
             owner_group_id=self.crm_owner_group_id,
+            pipeline_id=self.crm_pipeline_id,
             tags=parse_tags(self.crm_tags),
             consent_text=self.crm_consent_text or consent_label,
         )

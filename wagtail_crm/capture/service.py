@@ -22,7 +22,7 @@ from taggit.models import Tag
 
 from .. import hooks, indexing
 from ..dedup import email_key, organization_name_key
-from ..models import Lead, TaggedLead
+from ..models import Lead, Pipeline, TaggedLead
 from ..phones import parse_phones
 from . import locks, matching, routing
 from .submission import LeadRejected, LeadSubmission
@@ -36,8 +36,9 @@ def capture_lead(fields, *, request=None, source_page=None, run_hooks=True, **op
     """Create a lead from ``fields`` (CRM field → value); return it.
 
     ``options`` are the other attributes of :class:`LeadSubmission` (``data``,
-    ``source_url``, ``attribution``, ``owner_id``, ``owner_group_id``, ``tags``,
-    ``consent_text``). Raises :class:`LeadRejected` when a before-hook refuses.
+    ``source_url``, ``attribution``, ``owner_id``, ``owner_group_id``,
+    ``pipeline_id``, ``tags``, ``consent_text``). Raises :class:`LeadRejected`
+    when a before-hook refuses.
     """
     submission = LeadSubmission(fields=dict(fields), **options)
     if source_page is not None:
@@ -171,10 +172,19 @@ def _lead_values(submission, raw_phone, parsed_phone):
         "attribution": submission.attribution,
         "consent": _truthy(submission.get("consent", False)),
         "consent_text": submission.consent_text,
+        "pipeline_id": _pipeline_id(submission.pipeline_id),
     }
     for key in ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"):
         values[key] = (last_touch.get(key) or "")[:255]
     return values
+
+
+def _pipeline_id(pk):
+    """``pk`` if that pipeline still exists (a quarantined submission may be
+    released after its pipeline was deleted), else None: the default."""
+    if not pk:
+        return None
+    return pk if Pipeline.objects.filter(pk=pk).exists() else None
 
 
 def _truthy(value):

@@ -47,6 +47,7 @@ class LeadSubmission:
     attribution: dict = field(default_factory=dict)
     owner_id: int | None = None
     owner_group_id: int | None = None
+    pipeline_id: int | None = None
     tags: list = field(default_factory=list)
     consent_text: str = ""
 

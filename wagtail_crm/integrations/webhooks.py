@@ -73,6 +73,7 @@ def lead_payload(lead):
         "contact_id": lead.contact_id,
         "organization_id": lead.organization_id,
         "owner_id": lead.owner_id,
+        "pipeline_id": lead.pipeline_id,
         "created_at": lead.created_at,
     }
 

@@ -98,6 +98,18 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
         on_delete=models.SET_NULL,
         related_name="leads",
     )
+    pipeline = models.ForeignKey(
+        "wagtail_crm.Pipeline",
+        verbose_name=_("pipeline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        help_text=_(
+            "The pipeline a deal made from this lead starts in. Empty: the "
+            "default pipeline."
+        ),
+    )
     tags = ClusterTaggableManager(
         through=TaggedLead, blank=True, verbose_name=_("tags")
     )

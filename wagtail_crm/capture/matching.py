@@ -29,7 +29,7 @@ def _name_key_source(first, last):
     return last or first
 
 
-def match_organization(company, owner):
+def match_organization(company, owner, create=True):
     if not company:
         return None
     candidates = {
@@ -42,6 +42,8 @@ def match_organization(company, owner):
     found = index.match(name=company)
     if found:
         return candidates[found.pk]
+    if not create:
+        return None
     return Organization.objects.create(name=company[:255], owner=owner)
 
 
@@ -95,6 +97,8 @@ def match_contact(submission, parsed_phone, organization, owner):
         return None
     contact = find_contact(email=email, phones=phones, first=first, last=last)
     known_phones = set()
+    if contact is None and not submission.create_contact:
+        return None
     if contact is None:
         contact = Contact.objects.create(
             first_name=first[:150],

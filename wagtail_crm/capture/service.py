@@ -37,8 +37,8 @@ def capture_lead(fields, *, request=None, source_page=None, run_hooks=True, **op
 
     ``options`` are the other attributes of :class:`LeadSubmission` (``data``,
     ``source_url``, ``attribution``, ``owner_id``, ``owner_group_id``,
-    ``pipeline_id``, ``tags``, ``consent_text``). Raises :class:`LeadRejected`
-    when a before-hook refuses.
+    ``pipeline_id``, ``tags``, ``consent_text``, ``create_contact``). Raises
+    :class:`LeadRejected` when a before-hook refuses.
     """
     submission = LeadSubmission(fields=dict(fields), **options)
     if source_page is not None:
@@ -107,7 +107,9 @@ def _save_lead(submission, request=None):
     locks.lock_match_keys(_match_keys(submission, parsed_phone))
     with indexing.deferred() as records:
         owner = routing.fixed_owner(submission)
-        organization = matching.match_organization(submission.text("company"), owner)
+        organization = matching.match_organization(
+            submission.text("company"), owner, create=submission.create_contact
+        )
         contact = matching.match_contact(submission, parsed_phone, organization, owner)
         owner = owner or routing.route(submission, contact, request)
         if contact is not None and contact.owner_id is None and owner is not None:

@@ -50,6 +50,9 @@ class LeadSubmission:
     pipeline_id: int | None = None
     tags: list = field(default_factory=list)
     consent_text: str = ""
+    #: False: link the lead to an existing card only, never create one (a
+    #: phone call brings a number but no name to make a card of).
+    create_contact: bool = True
 
     def get(self, name, default=""):
         value = self.fields.get(name, default)

@@ -6,9 +6,11 @@ transaction.
 """
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
+from wagtail.models import ReferenceIndex
 from wagtail.search.backends import get_search_backend
 
 from home.models import ContactPage
@@ -106,20 +108,30 @@ def _search(model, text):
     return list(get_search_backend().search(text, model))
 
 
+def _page_usage(page):
+    return ReferenceIndex.get_references_to(page).filter(
+        content_type=ContentType.objects.get_for_model(Lead)
+    )
+
+
 def test_task_puts_the_new_cards_in_the_search_index(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, site_pages
 ):
     # The immediate backend runs the task when the transaction commits.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         lead = capture_lead(
-            {"name": "Zinaida Quasimodo", "email": "zina@example.com", "company": "Q"}
+            {"name": "Zinaida Quasimodo", "email": "zina@example.com", "company": "Q"},
+            source_page=site_pages["contact"],
         )
     assert _search(Lead, "Quasimodo") == []  # not indexed before the commit
+    assert not _page_usage(site_pages["contact"]).exists()
 
     for callback in callbacks:
         callback()
 
     assert _search(Lead, "Quasimodo") == [lead]
+    # Wagtail's reference index: the page's "usage" lists the lead.
+    assert _page_usage(site_pages["contact"]).get().object_id == str(lead.pk)
     assert _search(Contact, "Quasimodo") == [lead.contact]
     assert _search(Organization, "Q") == [lead.organization]
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from wagtail_crm.capture.panels import leads_from_page, leads_listing_url
 from wagtail_crm.capture.quarantine import quarantine
 from wagtail_crm.capture.service import capture_lead
 from wagtail_crm.capture.submission import LeadSubmission
@@ -63,7 +64,9 @@ def test_release_needs_permission(client, django_user_model, held):
     assert not Lead.objects.exists()
 
 
-def test_webhook_admin_create_and_delivery_log(admin_client):
+def test_webhook_admin_create_and_delivery_log(
+    admin_client, django_capture_on_commit_callbacks
+):
     response = admin_client.post(
         reverse("wagtailsnippets_wagtail_crm_webhook:add"),
         {
@@ -78,7 +81,8 @@ def test_webhook_admin_create_and_delivery_log(admin_client):
     webhook = Webhook.objects.get()
     assert webhook.events == ["lead.created", "deal.stage_changed"]
 
-    capture_lead({"email": "anna@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):  # the lead's task
+        capture_lead({"email": "anna@example.com"})
     delivery = WebhookDelivery.objects.get()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed")
     listing = admin_client.get(
@@ -100,9 +104,33 @@ def test_page_editor_shows_leads_of_the_last_30_days(admin_client, site_pages):
     ).content.decode()
 
     assert "Leads in the last 30 days" in html
-    assert f"?source_page={page.pk}" in html
+    assert f"?source_page={page.pk}&amp;created_at_from=" in html
     panel = html[html.index("data-wagtailcrm-page-leads") :]
     assert ">3</a>" in panel[:600]
+
+
+def test_panel_link_opens_the_listing_filtered_to_the_pages_recent_leads(
+    admin_client, site_pages
+):
+    contact, services = site_pages["contact"], site_pages["services"]
+    for n in range(2):
+        capture_lead({"name": f"Fromcontact{n}"}, source_page=contact)
+    old = capture_lead({"name": "Oldcontact"}, source_page=contact)
+    Lead.objects.filter(pk=old.pk).update(created_at="2020-01-01T00:00:00Z")
+    capture_lead({"name": "Fromservices"}, source_page=services)
+    capture_lead({"name": "Frominnowhere"})
+
+    url = leads_listing_url(contact)
+    listing = admin_client.get(url).content.decode()
+
+    assert leads_from_page(contact).count() == 2
+    assert "Fromcontact0" in listing and "Fromcontact1" in listing
+    for other in ("Oldcontact", "Fromservices", "Frominnowhere"):
+        assert other not in listing
+    # Without the filter the listing has them all: the parameters are understood.
+    unfiltered = admin_client.get(url.split("?")[0]).content.decode()
+    for name in ("Oldcontact", "Fromservices", "Frominnowhere"):
+        assert name in unfiltered
 
 
 def test_page_editor_panel_counts_only_own_leads(client, django_user_model, site_pages):

@@ -117,3 +117,39 @@ def test_owner_and_tags_from_page_and_notification_email(
     crm_mail = [m for m in mail.outbox if m.subject.startswith("New lead")]
     assert crm_mail[0].to == ["olga@example.com"]
     assert crm_mail[0].reply_to == ["anna@example.com"]
+
+
+def test_wagtail_email_of_the_submission_goes_after_the_commit(
+    client, site_pages, django_capture_on_commit_callbacks
+):
+    page = site_pages["contact"]
+    page.to_address = "office@example.com"
+    page.subject = "Website enquiry"
+    page.save()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post_contact(client)
+    assert Lead.objects.count() == 1
+    assert not [m for m in mail.outbox if m.subject == "Website enquiry"]
+
+    for callback in callbacks:
+        callback()
+
+    sent = [m for m in mail.outbox if m.subject == "Website enquiry"]
+    assert [m.to for m in sent] == [["office@example.com"]]
+    assert "Anna Smirnova" in sent[0].body
+
+
+def test_wagtail_submission_is_kept_when_capture_fails(client, site_pages, monkeypatch):
+    def broken(*args, **kwargs):
+        Lead.objects.create(name="half-written")
+        raise RuntimeError("capture is broken")
+
+    monkeypatch.setattr("wagtail_crm.capture.mixins.capture_submission", broken)
+
+    with pytest.raises(RuntimeError):
+        post_contact(client)
+
+    assert not Lead.objects.exists()  # rolled back with its transaction
+    submission = FormSubmission.objects.get()
+    assert submission.get_data()["email"] == "Anna@Example.com"

@@ -143,7 +143,7 @@ def test_two_webs_two_workers_no_duplicates(cluster, admin_client, superuser, tm
         what="both imports",
         processes=processes,
     )
-    notifications = DBTaskResult.objects.filter(task_path__endswith="notify_new_lead")
+    notifications = DBTaskResult.objects.filter(task_path__endswith="process_new_lead")
     wait_for(
         lambda: notifications.filter(status="SUCCESSFUL").count() == POSTS,
         timeout=30,

@@ -4,7 +4,9 @@ import json
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from wagtail import hooks as wagtail_hooks
 
+from wagtail_crm import hooks
 from wagtail_crm.models import Activity, Contact, Lead, Organization, Phone
 
 TOKEN = "s3cret-telephony-token"
@@ -123,6 +125,61 @@ def test_unknown_caller_becomes_a_lead_and_repeat_calls_join_it(client, contact)
         "call-0001",
         "call-0002",
     ]
+
+
+def test_unknown_caller_lead_goes_through_capture_lead(
+    client, contact, django_user_model, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from wagtail.models import Site
+
+    from wagtail_crm.models import CRMSettings
+
+    boss = django_user_model.objects.create_user("boss", "boss@example.com", "x")
+    crm = CRMSettings.for_site(Site.objects.get(is_default_site=True))
+    crm.default_lead_owner = boss
+    crm.notification_recipients = "sales@example.com"
+    crm.save()
+    seen = []
+
+    def before(submission, request):
+        submission.tags.append("phone call")
+
+    def after(lead, request):
+        seen.append(lead.pk)
+
+    with (
+        wagtail_hooks.register_temporarily(hooks.BEFORE_LEAD_CREATE, before),
+        wagtail_hooks.register_temporarily(hooks.AFTER_LEAD_CREATE, after),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = post(client, event(caller="+7 903 777-88-99"))
+
+    assert response.status_code == 201
+    lead = Lead.objects.get()
+    assert seen == [lead.pk]
+    assert lead.owner == boss
+    assert list(lead.tags.names()) == ["phone call"]
+    assert lead.phone == "+7 903 777-88-99"
+    assert lead.contact is None  # a number alone makes no contact card
+    assert Contact.objects.count() == 1  # the fixture's
+    assert Activity.objects.get().author == boss
+    assert [m.to for m in mail.outbox] == [["boss@example.com", "sales@example.com"]]
+
+
+def test_rejected_unknown_caller_still_logs_the_call(client, contact):
+    from wagtail_crm.capture.submission import LeadRejected
+
+    def reject(submission, request):
+        raise LeadRejected("no leads from calls")
+
+    with wagtail_hooks.register_temporarily(hooks.BEFORE_LEAD_CREATE, reject):
+        response = post(client, event(caller="+7 903 777-88-99"))
+
+    assert response.status_code == 201
+    assert not Lead.objects.exists()
+    activity = Activity.objects.get()
+    assert activity.lead is None and activity.contact is None
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,10 @@ class WagtailCRMAppConfig(AppConfig):
 
     def ready(self):
         from . import checks, signal_handlers  # noqa: F401
+        from .indexing import connect_receivers
         from .integrations import signals as integration_signals  # noqa: F401
 
+        connect_receivers()
         if apps.is_installed("django_tasks_db"):
             from .task_recovery import connect_signals
 

@@ -167,8 +167,16 @@ def _contact_for(lead, organization, owner):
     return contact, True
 
 
-def _create_deal(lead, contact, organization, owner, title, amount, currency):
-    pipeline = Pipeline.get_default()
+def deal_pipeline(lead, pipeline=None):
+    """Where a deal made from ``lead`` starts: ``pipeline`` if given, else the
+    lead's own (set by the form it came from), else the default pipeline."""
+    return pipeline or lead.pipeline or Pipeline.get_default()
+
+
+def _create_deal(
+    lead, contact, organization, owner, title, amount, currency, pipeline=None
+):
+    pipeline = deal_pipeline(lead, pipeline)
     stage = pipeline.stages.order_by("sort_order").first() if pipeline else None
     if stage is None:
         raise WorkflowError(_("Create a pipeline with stages before adding deals."))
@@ -185,9 +193,20 @@ def _create_deal(lead, contact, organization, owner, title, amount, currency):
 
 @transaction.atomic
 def convert_lead(
-    lead, user, *, create_deal=False, deal_title="", amount=None, currency=""
+    lead,
+    user,
+    *,
+    create_deal=False,
+    deal_title="",
+    amount=None,
+    currency="",
+    pipeline=None,
 ):
-    """Link or create the lead's contact and organization (and a deal); log it."""
+    """Link or create the lead's contact and organization (and a deal); log it.
+
+    The deal starts in the first stage of ``pipeline``, else of the lead's
+    pipeline, else of the default pipeline.
+    """
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     _require_open(lead)
     owner = lead.owner or user
@@ -203,6 +222,7 @@ def convert_lead(
             deal_title or str(lead),
             amount,
             currency,
+            pipeline,
         )
     lead.contact, lead.organization, lead.deal = contact, organization, deal
     lead.status = Lead.Status.CONVERTED

@@ -90,7 +90,7 @@ def lead_panels():
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("contact"), FieldPanel("organization")]),
-                FieldPanel("deal"),
+                FieldRowPanel([FieldPanel("deal"), FieldPanel("pipeline")]),
             ],
             heading=_("Linked records"),
         ),

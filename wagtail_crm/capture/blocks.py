@@ -12,6 +12,7 @@ place.
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 from .forms import BLOCK_FIELD_CHOICES, LeadBlockForm
 
@@ -43,6 +44,15 @@ class LeadFormBlock(blocks.StructBlock):
         label=_("Lead tags"),
         required=False,
         help_text=_("Comma-separated tags added to every lead from this form."),
+    )
+    pipeline = SnippetChooserBlock(
+        "wagtail_crm.Pipeline",
+        label=_("Pipeline"),
+        required=False,
+        help_text=_(
+            "A deal made from a lead of this form starts in this pipeline. "
+            "Empty: the default pipeline."
+        ),
     )
 
     class Meta:

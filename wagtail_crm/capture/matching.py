@@ -1,11 +1,12 @@
 """Find (or create) the contact and organization a submission belongs to.
 
 Uses the match rules of :mod:`wagtail_crm.dedup` on the few candidates that
-share a key with the submission, so it costs two small queries, not an index of
-the whole table. Callers hold the locks of :mod:`.locks`.
+share a key with the submission: one query for the contact candidates (with
+their phones and owners) and one for the organization, not an index of the
+whole table. Callers hold the locks of :mod:`.locks`.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from ..dedup import ContactIndex, OrganizationIndex, email_key, organization_name_key
 from ..models import Contact, Organization, Phone
@@ -28,37 +29,57 @@ def _name_key_source(first, last):
     return last or first
 
 
-def match_organization(company, owner):
+def match_organization(company, owner, create=True):
     if not company:
         return None
-    candidates = Organization.objects.filter(name_key=organization_name_key(company))
+    candidates = {
+        org.pk: org
+        for org in Organization.objects.filter(name_key=organization_name_key(company))
+    }
     index = OrganizationIndex()
-    for org in candidates:
+    for org in candidates.values():
         index.add(org.pk, tax_id=org.tax_id, name=org.name)
     found = index.match(name=company)
     if found:
-        return Organization.objects.get(pk=found.pk)
+        return candidates[found.pk]
+    if not create:
+        return None
     return Organization.objects.create(name=company[:255], owner=owner)
 
 
 def _candidates(email, phones):
+    """Contacts with this e-mail or one of these phones, with their owners and
+    every phone they have: one query, a row per (contact, phone)."""
     condition = Q(pk__in=[])
     if email:
         condition |= Q(email=email)
     if phones:
-        condition |= Q(phones__e164__in=phones)
-    return Contact.objects.filter(condition).distinct().prefetch_related("phones")
+        condition |= Q(
+            pk__in=Phone.objects.filter(e164__in=phones).values("contact_id")
+        )
+    return (
+        Contact.objects.filter(condition)
+        .select_related("owner")
+        .annotate(candidate_phone=F("phones__e164"))
+        .order_by("pk")
+    )
 
 
 def find_contact(*, email, phones, first, last):
+    """The matching contact, with ``known_phones`` (its E.164 numbers), or None."""
     index = ContactIndex()
     contacts = {}
-    for contact in _candidates(email, phones).order_by("pk"):
-        contacts[contact.pk] = contact
+    for row in _candidates(email, phones):
+        contact = contacts.setdefault(row.pk, row)
+        if not hasattr(contact, "known_phones"):
+            contact.known_phones = set()
+        if row.candidate_phone:
+            contact.known_phones.add(row.candidate_phone)
+    for contact in contacts.values():
         index.add(
             contact.pk,
             email=contact.email,
-            phones=[phone.e164 for phone in contact.phones.all()],
+            phones=sorted(contact.known_phones),
             last_name=_name_key_source(contact.first_name, contact.last_name),
         )
     found = index.match(
@@ -76,6 +97,8 @@ def match_contact(submission, parsed_phone, organization, owner):
         return None
     contact = find_contact(email=email, phones=phones, first=first, last=last)
     known_phones = set()
+    if contact is None and not submission.create_contact:
+        return None
     if contact is None:
         contact = Contact.objects.create(
             first_name=first[:150],
@@ -87,7 +110,7 @@ def match_contact(submission, parsed_phone, organization, owner):
         )
     else:
         _enrich(contact, email=email, organization=organization)
-        known_phones = {phone.e164 for phone in contact.phones.all()}
+        known_phones = contact.known_phones
     if parsed_phone and parsed_phone.e164 not in known_phones:
         Phone.objects.create(
             contact=contact,

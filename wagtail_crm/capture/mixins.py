@@ -22,7 +22,7 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -30,7 +30,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from . import spam
 from .forms import add_protection_fields, strip_protection_fields
 from .quarantine import quarantine
-from .service import capture_submission, run_before_hooks
+from .service import capture_submission, run_after_hooks, run_before_hooks
 from .submission import CRM_FIELD_CHOICES, LeadRejected, LeadSubmission
 from .utm import attribution_for
 
@@ -84,6 +84,18 @@ class LeadCaptureFormMixin(models.Model):
         related_name="+",
         help_text=_("Without a fixed owner, leads go to this group's members in turn."),
     )
+    crm_pipeline = models.ForeignKey(
+        "wagtail_crm.Pipeline",
+        verbose_name=_("pipeline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "A deal made from a lead of this form starts in this pipeline. "
+            "Empty: the default pipeline."
+        ),
+    )
     crm_tags = models.CharField(
         _("lead tags"),
         max_length=255,
@@ -105,6 +117,7 @@ class LeadCaptureFormMixin(models.Model):
                 FieldPanel("crm_capture_enabled"),
                 FieldPanel("crm_owner"),
                 FieldPanel("crm_owner_group"),
+                FieldPanel("crm_pipeline"),
                 FieldPanel("crm_tags"),
                 FieldPanel("crm_consent_text"),
             ],
@@ -151,6 +164,14 @@ class LeadCaptureFormMixin(models.Model):
         )
 
     def process_form_submission(self, form):
+        """Wagtail's ``FormSubmission`` and the lead in one transaction.
+
+        One commit instead of two: a commit waits for the disk, and it is the
+        largest part of what capture adds to a post. Wagtail's own e-mail of
+        the submission (``AbstractEmailForm``) is sent once it has committed.
+        Should capture fail, Wagtail's submission is still kept, as it was
+        without capture, and the error goes on to the caller.
+        """
         if not self.crm_capture_enabled:
             return super().process_form_submission(form)
         strip_protection_fields(form.cleaned_data)
@@ -159,15 +180,39 @@ class LeadCaptureFormMixin(models.Model):
         reason = spam.content_spam_reason(submission.fields, request=request)
         if not reason:
             run_before_hooks(submission, request)  # may raise LeadRejected
-        form_submission = super().process_form_submission(form)
-        if reason:
-            quarantine(submission, reason)
-        else:
-            submission.data["form_submission_id"] = form_submission.pk
-            self.crm_lead = capture_submission(
-                submission, request=request, before_hooks=False
-            )
+        lead = None
+        try:
+            with transaction.atomic():
+                self._crm_mail_on_commit = True
+                form_submission = super().process_form_submission(form)
+                self._crm_mail_on_commit = False
+                if reason:
+                    quarantine(submission, reason)
+                else:
+                    submission.data["form_submission_id"] = form_submission.pk
+                    lead = capture_submission(
+                        submission,
+                        request=request,
+                        before_hooks=False,
+                        after_hooks=False,
+                    )
+        except Exception:
+            self._crm_mail_on_commit = False
+            super().process_form_submission(form)
+            raise
+        if lead is not None:
+            self.crm_lead = lead
+            run_after_hooks(lead, request)
         return form_submission
+
+    def send_mail(self, form):
+        """``AbstractEmailForm``'s e-mail, sent after the transaction commits
+        while :meth:`process_form_submission` holds one open."""
+        send = super().send_mail
+        if getattr(self, "_crm_mail_on_commit", False):
+            transaction.on_commit(lambda: send(form), robust=True)
+        else:
+            send(form)
 
     def build_lead_submission(self, form, request):
         fields, data, consent_label = {}, {}, ""
@@ -189,6 +234,7 @@ class LeadCaptureFormMixin(models.Model):
             attribution=attribution_for(request) if request else {},
             owner_id=self.crm_owner_id,
             owner_group_id=self.crm_owner_group_id,
+            pipeline_id=self.crm_pipeline_id,
             tags=parse_tags(self.crm_tags),
             consent_text=self.crm_consent_text or consent_label,
         )

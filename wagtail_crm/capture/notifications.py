@@ -1,8 +1,10 @@
 """E-mail about a new lead to its owner and the site's recipients.
 
-Sent from a background task after the lead's transaction commits, at most once
-per lead: the task claims ``Lead.notified_at`` before it sends, so a second run
-(a duplicate task, one re-queued after its worker died) sends nothing. When the
+Sent after the lead's transaction commits, from the lead's follow-up task
+``wagtail_crm.capture.tasks.process_new_lead`` (or from ``notify_new_lead``),
+at most once per lead: the sender claims ``Lead.notified_at`` before it sends,
+so a second run (a duplicate task, one re-queued after its worker died) sends
+nothing. When the
 mail server fails, the claim is released and the task is queued again with
 exponential backoff (``WAGTAILCRM_NOTIFICATION_MAX_ATTEMPTS`` in all), where
 the task backend can defer tasks. A worker killed while talking to the mail
@@ -89,8 +91,7 @@ def _retry_later(lead_id, attempt, error):
     task_.using(run_after=run_after).enqueue(lead_id=lead_id, attempt=attempt + 1)
 
 
-@task()
-def notify_new_lead(lead_id, attempt=1):
+def send_new_lead_email(lead_id, attempt=1):
     """E-mail a new lead once; returns the number of messages sent (0 or 1)."""
     claimed_at = timezone.now()
     claimed = Lead.objects.filter(pk=lead_id, notified_at__isnull=True).update(
@@ -116,3 +117,10 @@ def notify_new_lead(lead_id, attempt=1):
             raise
         _retry_later(lead_id, attempt, error)
         return 0
+
+
+@task()
+def notify_new_lead(lead_id, attempt=1):
+    """:func:`send_new_lead_email` as a task of its own: the retries of a failed
+    e-mail run here."""
+    return send_new_lead_email(lead_id, attempt)

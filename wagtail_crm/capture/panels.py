@@ -1,6 +1,7 @@
 """What a page earns, shown where editors edit it."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -14,19 +15,31 @@ from ..permissions import visible_to
 DAYS = 30
 
 
+def first_day(days=DAYS):
+    """The first local day of the last ``days`` days, today included."""
+    return timezone.localdate() - timedelta(days=days - 1)
+
+
 def leads_from_page(page, user=None, days=DAYS):
-    since = timezone.now() - timedelta(days=days)
+    """Leads from ``page`` created since :func:`first_day` (local midnight), the
+    same leads the leads listing shows for :func:`leads_listing_url`."""
+    day = first_day(days)
+    since = timezone.make_aware(datetime.combine(day, time.min))
     leads = Lead.objects.filter(source_page=page, created_at__gte=since)
     return visible_to(leads, user) if user is not None else leads
 
 
-def leads_listing_url(page):
+def leads_listing_url(page, days=DAYS):
+    """The CRM leads listing, filtered by the listing's own filters to the
+    leads from ``page`` since :func:`first_day`."""
     try:
-        return (
-            reverse("wagtailsnippets_wagtail_crm_lead:list") + f"?source_page={page.pk}"
-        )
+        url = reverse("wagtailsnippets_wagtail_crm_lead:list")
     except NoReverseMatch:
         return ""
+    query = urlencode(
+        {"source_page": page.pk, "created_at_from": first_day(days).isoformat()}
+    )
+    return f"{url}?{query}"
 
 
 class PageLeadsPanel(Panel):

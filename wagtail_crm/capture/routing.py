@@ -6,7 +6,6 @@ default lead owner of the site's CRM settings.
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 
 from ..models import CRMSettings, Lead
@@ -28,10 +27,13 @@ def route(submission, contact, request=None):
 
 def round_robin(group_id):
     """The member after the one who got this group's latest lead."""
-    group = Group.objects.filter(pk=group_id).first() if group_id else None
-    if group is None:
+    if not group_id:
         return None
-    members = list(group.user_set.filter(is_active=True).order_by("pk"))
+    members = list(
+        get_user_model()
+        .objects.filter(groups__pk=group_id, is_active=True)
+        .order_by("pk")
+    )
     if not members:
         return None
     ids = [member.pk for member in members]

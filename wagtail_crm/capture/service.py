@@ -16,11 +16,13 @@ notifications behave the same everywhere::
 
 import logging
 
-from django.db import transaction
+from django.conf import settings
+from django.db import router, transaction
+from taggit.models import Tag
 
-from .. import hooks
+from .. import hooks, indexing
 from ..dedup import email_key, organization_name_key
-from ..models import Lead
+from ..models import Lead, Pipeline, TaggedLead
 from ..phones import parse_phones
 from . import locks, matching, routing
 from .submission import LeadRejected, LeadSubmission
@@ -34,8 +36,9 @@ def capture_lead(fields, *, request=None, source_page=None, run_hooks=True, **op
     """Create a lead from ``fields`` (CRM field → value); return it.
 
     ``options`` are the other attributes of :class:`LeadSubmission` (``data``,
-    ``source_url``, ``attribution``, ``owner_id``, ``owner_group_id``, ``tags``,
-    ``consent_text``). Raises :class:`LeadRejected` when a before-hook refuses.
+    ``source_url``, ``attribution``, ``owner_id``, ``owner_group_id``,
+    ``pipeline_id``, ``tags``, ``consent_text``, ``create_contact``). Raises
+    :class:`LeadRejected` when a before-hook refuses.
     """
     submission = LeadSubmission(fields=dict(fields), **options)
     if source_page is not None:
@@ -55,7 +58,9 @@ def capture_submission(
     """Save ``submission`` as a lead (see :func:`capture_lead`)."""
     if before_hooks:
         run_before_hooks(submission, request)
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint of its own: an error here
+    # reaches the caller, whose transaction rolls back.
+    with transaction.atomic(savepoint=False):
         lead = _save_lead(submission, request)
     if after_hooks:
         run_after_hooks(lead, request)
@@ -100,24 +105,49 @@ def _save_lead(submission, request=None):
     raw_phone = submission.text("phone")
     parsed_phone = _parse_phone(raw_phone) if raw_phone else None
     locks.lock_match_keys(_match_keys(submission, parsed_phone))
-    owner = routing.fixed_owner(submission)
-    organization = matching.match_organization(submission.text("company"), owner)
-    contact = matching.match_contact(submission, parsed_phone, organization, owner)
-    owner = owner or routing.route(submission, contact, request)
-    if contact is not None and contact.owner_id is None and owner is not None:
-        contact.owner = owner
-        contact.save(update_fields=["owner", "updated_at"])
-    lead = Lead.objects.create(
-        **_lead_values(submission, raw_phone, parsed_phone),
-        organization=organization or (contact and contact.organization),
-        contact=contact,
-        owner=owner,
-    )
-    if submission.tags:
-        lead.tags.add(*submission.tags)
-        lead.save()
-    _enqueue_followups(lead.pk)
+    with indexing.deferred() as records:
+        owner = routing.fixed_owner(submission)
+        organization = matching.match_organization(
+            submission.text("company"), owner, create=submission.create_contact
+        )
+        contact = matching.match_contact(submission, parsed_phone, organization, owner)
+        owner = owner or routing.route(submission, contact, request)
+        if contact is not None and contact.owner_id is None and owner is not None:
+            contact.owner = owner
+            contact.save(update_fields=["owner", "updated_at"])
+        if organization is not None:
+            organization_id = organization.pk
+        else:
+            organization_id = contact.organization_id if contact else None
+        lead = Lead.objects.create(
+            **_lead_values(submission, raw_phone, parsed_phone),
+            organization_id=organization_id,
+            contact=contact,
+            owner=owner,
+        )
+        if submission.tags:
+            _tag(lead, submission.tags)
+    _enqueue_followups(lead.pk, records.as_list())
     return lead
+
+
+def _tag(lead, names):
+    """Tag a new lead: one query for the known tags, one INSERT for the links."""
+    names = list(dict.fromkeys(str(name).strip()[:100] for name in names))
+    names = [name for name in names if name]
+    if getattr(settings, "TAGGIT_CASE_INSENSITIVE", False):
+        tags = [
+            Tag.objects.get_or_create(name__iexact=name, defaults={"name": name})[0]
+            for name in names
+        ]
+    else:
+        known = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+        tags = [
+            known.get(name) or Tag.objects.get_or_create(name=name)[0] for name in names
+        ]
+    TaggedLead.objects.bulk_create(
+        [TaggedLead(tag=tag, content_object=lead) for tag in dict.fromkeys(tags)]
+    )
 
 
 def _display_name(submission):
@@ -144,10 +174,19 @@ def _lead_values(submission, raw_phone, parsed_phone):
         "attribution": submission.attribution,
         "consent": _truthy(submission.get("consent", False)),
         "consent_text": submission.consent_text,
+        "pipeline_id": _pipeline_id(submission.pipeline_id),
     }
     for key in ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"):
         values[key] = (last_touch.get(key) or "")[:255]
     return values
+
+
+def _pipeline_id(pk):
+    """``pk`` if that pipeline still exists (a quarantined submission may be
+    released after its pipeline was deleted), else None: the default."""
+    if not pk:
+        return None
+    return pk if Pipeline.objects.filter(pk=pk).exists() else None
 
 
 def _truthy(value):
@@ -156,9 +195,33 @@ def _truthy(value):
     return bool(value)
 
 
-def _enqueue_followups(lead_id):
-    from ..integrations.webhooks import emit_lead_created
-    from .notifications import notify_new_lead
+def _enqueue_followups(lead_id, records):
+    """One background task does the rest: index updates, webhooks, the e-mail
+    (see :mod:`.tasks`). It runs only after the lead's transaction commits.
 
-    transaction.on_commit(lambda: notify_new_lead.enqueue(lead_id=lead_id), robust=True)
-    emit_lead_created(lead_id)
+    A task queue kept in the same database (``django_tasks_db``) gets the task
+    row inside the lead's transaction: a worker sees both or neither, and the
+    visitor's request saves a commit. Any other backend is handed the task
+    once the transaction has committed.
+    """
+    from .tasks import process_new_lead
+
+    def enqueue():
+        process_new_lead.enqueue(lead_id=lead_id, records=records)
+
+    if queue_is_transactional(process_new_lead, Lead):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
+
+
+def queue_is_transactional(task, model):
+    """Does ``task``'s backend store tasks in ``model``'s database?"""
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - django-tasks-db is optional
+        return False
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return router.db_for_write(DBTaskResult) == router.db_for_write(model)

@@ -47,8 +47,12 @@ class LeadSubmission:
     attribution: dict = field(default_factory=dict)
     owner_id: int | None = None
     owner_group_id: int | None = None
+    pipeline_id: int | None = None
     tags: list = field(default_factory=list)
     consent_text: str = ""
+    #: False: link the lead to an existing card only, never create one (a
+    #: phone call brings a number but no name to make a card of).
+    create_contact: bool = True
 
     def get(self, name, default=""):
         value = self.fields.get(name, default)

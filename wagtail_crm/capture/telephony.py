@@ -160,7 +160,7 @@ def _log_new_call(event):
         contact=contact,
         organization=organization or (contact.organization if contact else None),
         lead=lead,
-        author=owner_record.owner,
+        author=owner_record.owner if owner_record is not None else None,
     )
     return CallLogResult(activity=activity, created=True, lead=lead)
 
@@ -180,7 +180,14 @@ def match_phone(e164) -> tuple[Contact | None, Organization | None]:
 
 
 def _lead_for_unknown(event, e164):
-    """An open lead with the same number gets the call; otherwise a new lead."""
+    """An open lead with the same number gets the call; otherwise a new lead.
+
+    The new lead is made by ``capture_lead()``, like every other lead: hooks,
+    assignment (the default lead owner of the site settings, or what a hook
+    sets), notification and webhooks. A call brings no name, so no contact
+    card is created for it. A before-hook that rejects it leaves the call
+    logged without a lead.
+    """
     open_statuses = [Lead.Status.NEW, Lead.Status.IN_PROGRESS, Lead.Status.QUALIFIED]
     if e164:
         lead = (
@@ -190,13 +197,22 @@ def _lead_for_unknown(event, e164):
         )
         if lead is not None:
             return lead
-    return Lead.objects.create(
-        name=gettext("Caller %(number)s") % {"number": _display(event, e164)},
-        phone=event.other_party,
-        phone_e164=e164,
-        message=_subject(event, e164),
-        data={"telephony": _event_data(event)},
-    )
+    from .service import capture_lead
+    from .submission import LeadRejected
+
+    try:
+        return capture_lead(
+            {
+                "name": gettext("Caller %(number)s")
+                % {"number": _display(event, e164)},
+                "phone": event.other_party,
+                "message": _subject(event, e164),
+            },
+            data={"telephony": _event_data(event)},
+            create_contact=False,
+        )
+    except LeadRejected:
+        return None
 
 
 def _event_data(event):

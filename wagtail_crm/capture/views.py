@@ -77,6 +77,7 @@ def _submission(request, page, value, form):
         source_url=_back_url(request, page),
         attribution=attribution_for(request),
         tags=parse_tags(value.get("tags", "")),
+        pipeline_id=getattr(value.get("pipeline"), "pk", None),
         consent_text=value.get("consent_text", "") if "consent" in form.fields else "",
     )
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ..models import Pipeline
 from ..phones import parse_phones
 from .records import CRMRecordForm
 
@@ -44,7 +45,15 @@ class ConvertForm(forms.Form):
         label=_("Create a deal"),
         required=False,
         initial=True,
-        help_text=_("In the first stage of the default pipeline."),
+        help_text=_("In the first stage of the pipeline chosen below."),
+    )
+    pipeline = forms.ModelChoiceField(
+        label=_("Pipeline"),
+        queryset=Pipeline.objects.order_by("-is_default", "name"),
+        required=False,
+        help_text=_(
+            "Preset from the form the lead came from; empty: the default pipeline."
+        ),
     )
     deal_title = forms.CharField(label=_("Deal title"), max_length=255, required=False)
     amount = forms.DecimalField(

@@ -75,6 +75,7 @@ def lead_payload(lead):
         "contact_id": lead.contact_id,
         "organization_id": lead.organization_id,
         "owner_id": lead.owner_id,
+        "pipeline_id": lead.pipeline_id,
         "created_at": lead.created_at,
     }
 
@@ -93,11 +94,16 @@ def deal_payload(deal):
     }
 
 
-def emit(event, data):
-    """Queue ``event`` for every active webhook that wants it (after commit)."""
-    hooks = [
+def subscribed(event):
+    """The active webhooks that want ``event``."""
+    return [
         hook for hook in Webhook.objects.filter(is_active=True) if hook.wants(event)
     ]
+
+
+def emit(event, data, *, hooks=None):
+    """Queue ``event`` for every active webhook that wants it (after commit)."""
+    hooks = subscribed(event) if hooks is None else hooks
     if not hooks:
         return []
     body = json.loads(json.dumps({"event": event, "data": data}, cls=DjangoJSONEncoder))
@@ -114,8 +120,20 @@ def emit(event, data):
 
 
 def emit_lead_created(lead_id):
-    lead = Lead.objects.get(pk=lead_id)
-    return emit(Webhook.Event.LEAD_CREATED, lead_payload(lead))
+    """Queue ``lead.created`` for the lead, once per webhook: run again (a
+    retried background task), it writes no second delivery."""
+    event = Webhook.Event.LEAD_CREATED
+    hooks = subscribed(event)
+    lead = Lead.objects.filter(pk=lead_id).first() if hooks else None
+    if lead is None:
+        return []
+    done = set(
+        WebhookDelivery.objects.filter(
+            event=event, webhook__in=hooks, payload__data__id=lead_id
+        ).values_list("webhook_id", flat=True)
+    )
+    hooks = [hook for hook in hooks if hook.pk not in done]
+    return emit(event, lead_payload(lead), hooks=hooks)
 
 
 def emit_lead_status_changed(lead, old_status):

@@ -53,6 +53,8 @@ class Contact(index.Indexed, OwnedModel, ClusterableModel):
         through=TaggedContact, blank=True, verbose_name=_("tags")
     )
 
+    # Index updates go through wagtail_crm.indexing, which can defer them.
+    search_auto_update = False
     search_fields = [
         index.SearchField("first_name"),
         index.SearchField("last_name"),

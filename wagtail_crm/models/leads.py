@@ -105,10 +105,24 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
         on_delete=models.SET_NULL,
         related_name="leads",
     )
+    pipeline = models.ForeignKey(
+        "wagtail_crm.Pipeline",
+        verbose_name=_("pipeline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        help_text=_(
+            "The pipeline a deal made from this lead starts in. Empty: the "
+            "default pipeline."
+        ),
+    )
     tags = ClusterTaggableManager(
         through=TaggedLead, blank=True, verbose_name=_("tags")
     )
 
+    # Index updates go through wagtail_crm.indexing, which can defer them.
+    search_auto_update = False
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),

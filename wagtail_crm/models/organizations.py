@@ -38,6 +38,8 @@ class Organization(index.Indexed, OwnedModel, ClusterableModel):
         through=TaggedOrganization, blank=True, verbose_name=_("tags")
     )
 
+    # Index updates go through wagtail_crm.indexing, which can defer them.
+    search_auto_update = False
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),

@@ -116,7 +116,10 @@ class ConvertView(LeadStepView):
         return super().dispatch(request, pk)
 
     def get_initial(self):
-        return {"deal_title": self.lead.company or str(self.lead)}
+        return {
+            "deal_title": self.lead.company or str(self.lead),
+            "pipeline": conversion.deal_pipeline(self.lead),
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -138,6 +141,7 @@ class ConvertView(LeadStepView):
             deal_title=data["deal_title"],
             amount=data["amount"],
             currency=default_currency(self.request),
+            pipeline=data["pipeline"],
         )
         return _("The lead is converted: %(contact)s.") % {"contact": result.contact}
 

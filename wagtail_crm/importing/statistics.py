@@ -1,12 +1,15 @@
 """Keep PostgreSQL's planner statistics in step with a large import.
 
-Every batch looks up its e-mails and phones in the tables the import is
-filling (see ``concurrency``). The planner chooses index scans for those
-lookups only if it knows how big the tables are; a table that was filled in
-bulk moments ago, or that an import is doubling, still looks tiny to it until
-autovacuum gets round to it, and every batch then scans whole tables. So the
-import runs ``ANALYZE`` on the CRM tables when it starts, if they were never
-analyzed, and again whenever it has grown them by half since the last time.
+The import fills the CRM tables while it reads them: every batch looks up its
+e-mails and phones (see ``concurrency``), and every new contact or phone has
+its foreign keys checked at commit by a query PostgreSQL plans once per
+session. Both use their indexes only while the planner knows how big the
+tables are; a table that was filled in bulk moments ago, or that the import is
+growing from nothing, still looks empty to it until autovacuum gets round to
+it, and then every lookup and every foreign-key check scans the whole table
+(measured: commits that took longer with every batch). So the import runs
+``ANALYZE`` on a table when it starts, if the table was never analyzed, and
+again whenever it has grown the table by half since the last time.
 """
 
 from __future__ import annotations
@@ -15,8 +18,13 @@ from django.db import connection
 
 from ..models import Contact, Organization, Phone
 
-_MODELS = (Contact, Organization, Phone)
+TABLES = {
+    "contact": Contact._meta.db_table,
+    "organization": Organization._meta.db_table,
+    "phone": Phone._meta.db_table,
+}
 GROWTH = 0.5
+SMALL = 1000  # below this many rows a table is analyzed every SMALL * GROWTH rows
 
 
 class PlannerStatistics:
@@ -26,41 +34,47 @@ class PlannerStatistics:
         self.enabled = (
             connection.vendor == "postgresql" and not connection.in_atomic_block
         )
-        self.known_rows = 0
-        self.written = 0
+        self.known = dict.fromkeys(TABLES, 0)
+        self.written = dict.fromkeys(TABLES, 0)
         if self.enabled:
-            self.known_rows, analyzed = self._state()
-            if not analyzed:
-                self.analyze()
-
-    @staticmethod
-    def _tables():
-        return [model._meta.db_table for model in _MODELS]
+            state = self._state()
+            self.known = {kind: rows for kind, (rows, _analyzed) in state.items()}
+            stale = [kind for kind, (_rows, analyzed) in state.items() if not analyzed]
+            if stale:
+                self.analyze(stale)
 
     def _state(self):
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT coalesce(sum(greatest(c.reltuples, 0)), 0), "
-                "bool_and(s.last_analyze IS NOT NULL "
-                "OR s.last_autoanalyze IS NOT NULL) "
+                "SELECT c.relname, greatest(c.reltuples, 0), "
+                "s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL "
                 "FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid "
                 "WHERE c.relname = ANY(%s)",
-                [self._tables()],
+                [list(TABLES.values())],
             )
-            rows, analyzed = cursor.fetchone()
-        return int(rows or 0), bool(analyzed)
+            found = {name: (int(rows), analyzed) for name, rows, analyzed in cursor}
+        return {kind: found.get(table, (0, False)) for kind, table in TABLES.items()}
 
-    def analyze(self):
+    def analyze(self, kinds):
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(map(quote, self._tables())))
-        self.known_rows, _analyzed = self._state()
-        self.written = 0
+            cursor.execute(
+                "ANALYZE " + ", ".join(quote(TABLES[kind]) for kind in kinds)
+            )
+        state = self._state()
+        for kind in kinds:
+            self.known[kind] = state[kind][0]
+            self.written[kind] = 0
 
-    def wrote(self, rows):
-        """Count rows written by a committed batch; analyze when it is time."""
+    def wrote(self, counts):
+        """Count the rows a committed batch wrote ({"contact": n, …}); analyze
+        the tables that have grown by half."""
         if not self.enabled:
             return
-        self.written += rows
-        if self.written > max(self.known_rows, 10_000) * GROWTH:
-            self.analyze()
+        due = []
+        for kind, rows in counts.items():
+            self.written[kind] += rows
+            if self.written[kind] > max(self.known[kind], SMALL) * GROWTH:
+                due.append(kind)
+        if due:
+            self.analyze(due)

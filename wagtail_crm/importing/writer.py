@@ -118,8 +118,8 @@ class BatchWriter:
         batch.load("organization", organizations)
         return batch
 
-    def write(self, batch) -> int:
-        """Write the batch in one transaction; return the number of rows inserted."""
+    def write(self, batch) -> dict:
+        """Write the batch in one transaction; return the rows inserted per table."""
         options = self.importer.options
         with transaction.atomic():
             now = timezone.now()
@@ -143,7 +143,11 @@ class BatchWriter:
             self.importer.result.updated[plural] += batch.updated[kind]
         self.importer.result.created["contacts"] += len(batch.new_contacts)
         self.importer.result.created["organizations"] += len(batch.new_organizations)
-        return len(batch.new_contacts) + len(batch.new_organizations) + len(phone_pks)
+        return {
+            "contact": len(batch.new_contacts),
+            "organization": len(batch.new_organizations),
+            "phone": len(phone_pks),
+        }
 
     def _create(self, cards, model, owner_id, now):
         if not cards:

@@ -102,7 +102,7 @@ def email_key(email) -> str:
     return (email or "").strip().lower()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def person_name_key(name) -> str:
     """Case, ё/е, script and transliteration insensitive last-name key.
 
@@ -117,7 +117,7 @@ def person_name_key(name) -> str:
     return _DOUBLE_RE.sub(r"\1", text.translate(_Y_TO_I))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def organization_name_key(name) -> str:
     """Name without legal form, quotes, punctuation, spaces and case.
 
@@ -137,7 +137,7 @@ def tax_id_key(tax_id) -> str:
 _SPACES_RE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _tax_id_key(text):
     return _SPACES_RE.sub("", text).upper()
 

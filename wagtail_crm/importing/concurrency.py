@@ -14,7 +14,6 @@ proportion to a batch, whatever the size of the file or of the CRM.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Q
 
 from ..capture.locks import lock_match_keys
 from ..dedup import (
@@ -137,16 +136,18 @@ def _select(sql, lists):
 
 
 def _organizations(keys):
+    """The organizations with the batch's names or tax ids: one index scan per
+    kind of key (an OR of the two would scan the whole table on SQLite)."""
     index = OrganizationIndex()
-    names, taxes = sorted(keys["org"]), sorted(keys["tax"])
-    for start in range(0, max(len(names), len(taxes)), _CHUNK):
-        found = Organization.objects.filter(
-            Q(name_key__in=names[start : start + _CHUNK])
-            | Q(tax_id__in=taxes[start : start + _CHUNK])
-        ).order_by("pk")
-        for pk, tax_id, name_key in found.values_list("pk", "tax_id", "name_key"):
-            if tax_id:
-                index.by_tax_id.setdefault(tax_id, pk)
-            if name_key:
-                index.by_name.setdefault(name_key, (pk, tax_id))
+    found = []
+    for field, values in (("name_key", keys["org"]), ("tax_id", keys["tax"])):
+        for chunk in _chunks(values):
+            found += Organization.objects.filter(**{f"{field}__in": chunk}).values_list(
+                "pk", "tax_id", "name_key"
+            )
+    for pk, tax_id, name_key in sorted(set(found)):
+        if tax_id:
+            index.by_tax_id.setdefault(tax_id, pk)
+        if name_key:
+            index.by_name.setdefault(name_key, (pk, tax_id))
     return index

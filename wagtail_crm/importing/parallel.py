@@ -10,7 +10,7 @@ runs on the same rows in the same order, only elsewhere.
 
 The child is forked (it inherits the open sheet, the parser, the settings and
 the active language; it never touches the database) and only where forking is
-safe: the ``fork`` start method exists, this process runs a single thread
+safe: on Linux, where this process runs a single thread
 (``db_worker``, ``crm_import``, a sync WSGI worker), the machine has more than
 one CPU and ``WAGTAILCRM_IMPORT_PARALLEL`` is on. Everywhere else the same
 batches are parsed inline.
@@ -24,6 +24,7 @@ import os
 import pickle
 import queue as queue_module
 import signal
+import sys
 import threading
 from itertools import islice
 
@@ -40,6 +41,9 @@ def parallel_possible() -> bool:
     """Whether a parse process may be forked here and now."""
     return (
         bool(crm_settings.IMPORT_PARALLEL)
+        # Linux only: on macOS forking a process that has loaded system
+        # frameworks can crash the child (Python itself defaults to spawn there).
+        and sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
         and (os.cpu_count() or 1) > 1
         and threading.active_count() == 1

@@ -23,7 +23,8 @@ class Organization(index.Indexed, OwnedModel, ClusterableModel):
     """A legal entity (company, sole trader) with its contact persons."""
 
     name = models.CharField(_("name"), max_length=255)
-    name_key = models.CharField(max_length=255, editable=False, db_index=True)
+    # name_key and email are indexed in Meta (see Contact).
+    name_key = models.CharField(max_length=255, editable=False)
     tax_id = models.CharField(
         _("tax id"),
         max_length=32,
@@ -31,7 +32,7 @@ class Organization(index.Indexed, OwnedModel, ClusterableModel):
         help_text=_("INN, VAT number or NIPT."),
     )
     website = models.URLField(_("website"), blank=True)
-    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     address = models.TextField(_("address"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     tags = ClusterTaggableManager(
@@ -59,7 +60,11 @@ class Organization(index.Indexed, OwnedModel, ClusterableModel):
                 name="wagtail_crm_organization_unique_tax_id",
             )
         ]
-        indexes = [models.Index(fields=["owner", "name"])]
+        indexes = [
+            models.Index(fields=["owner", "name"]),
+            models.Index(fields=["email"], name="crm_org_email_idx"),
+            models.Index(fields=["name_key"], name="crm_org_name_key_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -18,6 +18,8 @@ batches are parsed inline.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -28,6 +30,7 @@ import sys
 import threading
 from itertools import islice
 
+from django.db import connections
 from django.utils.translation import gettext as _
 
 from ..conf import crm_settings
@@ -134,6 +137,8 @@ def _produce(queue, source, parent_pid):  # pragma: no cover - runs in the child
     """The child: parse every batch and hand it over; report errors the same way."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent_pid)
+    _let_go_of_database_sockets()
     # What the parent had stays untouched (no copy-on-write by the collector);
     # the parent paused automatic collections, which stay off here too.
     gc.freeze()
@@ -161,3 +166,29 @@ def _put(queue, item, parent_pid):  # pragma: no cover - runs in the child
         except queue_module.Full:
             if os.getppid() != parent_pid:
                 os._exit(1)  # the importing process is gone: stop quietly
+
+
+def _die_with_parent(parent_pid):  # pragma: no cover - runs in the child
+    """Be killed with the importing process (Linux ``PR_SET_PDEATHSIG``)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:  # it died before prctl() took effect
+        os._exit(1)
+
+
+def _let_go_of_database_sockets():  # pragma: no cover - runs in the child
+    """Close this process's copies of the parent's database sockets.
+
+    The child never uses them, but while it held a copy the server would keep
+    the parent's session, and its locks, alive after the parent died (a worker
+    killed mid-import must release its job lock at once). Only the file
+    descriptors are closed: closing the connections would tell the server to
+    end the parent's session.
+    """
+    for connection in connections.all(initialized_only=True):
+        raw = getattr(connection, "connection", None)
+        if raw is None or connection.vendor == "sqlite":
+            continue
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.close(raw.fileno())

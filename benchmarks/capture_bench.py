@@ -68,18 +68,17 @@ def set_capture(enabled):
     connection.close()
 
 
-def start_server(env, port, workers):
+def start_server(env, port, workers, *options):
+    """gunicorn serving the example site; returns once /contact/ answers."""
     command = [
         PYTHON,
         "-m",
         "gunicorn",
-        "example_site.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
+        "example_site.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--log-level=warning",
+        *options,
     ]
     server = subprocess.Popen(command, cwd=SITE, env=env)
     deadline = time.monotonic() + 60

@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -232,29 +231,9 @@ def backend_pids(admin_url, db_name):
 
 def start_web(env, port):
     """One web process: gunicorn, one sync worker, the app preloaded, DEBUG off."""
-    command = [
-        PYTHON,
-        "-m",
-        "gunicorn",
-        "example_site.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        "--workers=1",
-        "--worker-class=sync",
-        "--preload",
-        "--timeout=60",
-        "--log-level=warning",
-    ]
-    server = subprocess.Popen(command, cwd=SITE, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/contact/", timeout=30)
-            return server
-        except OSError:  # not listening yet
-            time.sleep(0.2)
-    server.terminate()
-    server.wait(timeout=30)
-    raise SystemExit("gunicorn did not start")
+    return capture_bench.start_server(
+        env, port, 1, "--worker-class=sync", "--preload", "--timeout=60"
+    )
 
 
 def capture_phase(webs, env, args, offset):

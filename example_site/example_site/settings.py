@@ -143,3 +143,6 @@ WAGTAILCRM_IMPORT_BATCH_SIZE = int(
     os.environ.get("WAGTAILCRM_IMPORT_BATCH_SIZE", "2000")
 )
 WAGTAILCRM_CAPTURE_RATE_LIMIT = os.environ.get("WAGTAILCRM_CAPTURE_RATE_LIMIT", "10/m")
+# Read and parse an import in a second process beside the importing one
+# ("0" imports in one process: one core per import, e.g. with many workers).
+WAGTAILCRM_IMPORT_PARALLEL = os.environ.get("WAGTAILCRM_IMPORT_PARALLEL", "1") != "0"

@@ -6,7 +6,7 @@ their phones and owners) and one for the organization, not an index of the
 whole table. Callers hold the locks of :mod:`.locks`.
 """
 
-from django.db.models import F, Q
+from django.db import connections, router
 
 from ..dedup import ContactIndex, OrganizationIndex, email_key, organization_name_key
 from ..models import Contact, Organization, Phone
@@ -47,35 +47,64 @@ def match_organization(company, owner, create=True):
     return Organization.objects.create(name=company[:255], owner=owner)
 
 
-def _candidates(email, phones):
-    """Contacts with this e-mail or one of these phones, with their owners and
-    every phone they have: one query, a row per (contact, phone)."""
-    condition = Q(pk__in=[])
+def _candidate_sql(connection, email, phones):
+    """Contacts with this e-mail, and contacts with one of these phones (a row
+    per matching phone): one statement of two index lookups. Only the phones
+    that match are joined, so an office number shared by hundreds of cards
+    still costs a row per card, not a row per phone of each card."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"c.{quote(f.column)}" for f in Contact._meta.concrete_fields)
+    contacts, phone_table = quote(Contact._meta.db_table), quote(Phone._meta.db_table)
+    contact_id = quote(Phone._meta.get_field("contact").column)
+    e164 = quote(Phone._meta.get_field("e164").column)
+    pk = quote(Contact._meta.pk.column)
+    parts, params = [], []
     if email:
-        condition |= Q(email=email)
-    if phones:
-        condition |= Q(
-            pk__in=Phone.objects.filter(e164__in=phones).values("contact_id")
+        email_column = quote(Contact._meta.get_field("email").column)
+        parts.append(
+            f"SELECT {columns}, NULL FROM {contacts} c WHERE c.{email_column} = %s"
         )
-    return (
-        Contact.objects.filter(condition)
-        .select_related("owner")
-        .annotate(candidate_phone=F("phones__e164"))
-        .order_by("pk")
-    )
+        params.append(email)
+    if phones:
+        marks = ", ".join(["%s"] * len(phones))
+        parts.append(
+            f"SELECT {columns}, p.{e164} FROM {phone_table} p INNER JOIN "
+            f"{contacts} c ON c.{pk} = p.{contact_id} WHERE p.{e164} IN ({marks})"
+        )
+        params.extend(phones)
+    return " UNION ALL ".join(parts), params
+
+
+def _candidates(email, phones):
+    """The candidate contacts, oldest first, each with ``known_phones``: which
+    of ``phones`` it already has."""
+    # The database the capture writes to: it holds the capture's locks.
+    connection = connections[router.db_for_write(Contact)]
+    sql, params = _candidate_sql(connection, email, phones)
+    names = [f.attname for f in Contact._meta.concrete_fields]
+    contacts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for *values, phone in cursor.fetchall():
+            contact = contacts.get(values[0])
+            if contact is None:
+                contact = Contact.from_db(connection.alias, names, values)
+                contact.known_phones = set()
+                contacts[contact.pk] = contact
+            if phone:
+                contact.known_phones.add(phone)
+    return [contacts[pk] for pk in sorted(contacts)]
 
 
 def find_contact(*, email, phones, first, last):
-    """The matching contact, with ``known_phones`` (its E.164 numbers), or None."""
+    """The matching contact, with ``known_phones`` (those of ``phones`` it
+    has), or None."""
+    if not (email or phones):
+        return None
     index = ContactIndex()
     contacts = {}
-    for row in _candidates(email, phones):
-        contact = contacts.setdefault(row.pk, row)
-        if not hasattr(contact, "known_phones"):
-            contact.known_phones = set()
-        if row.candidate_phone:
-            contact.known_phones.add(row.candidate_phone)
-    for contact in contacts.values():
+    for contact in _candidates(email, phones):
+        contacts[contact.pk] = contact
         index.add(
             contact.pk,
             email=contact.email,

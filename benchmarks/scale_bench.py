@@ -10,8 +10,9 @@ Imports: two xlsx files of the same shape (``--rows`` different people each)
 are queued on the database task backend, then run by one ``db_worker`` (one
 after the other) and, on an emptied database, by two ``db_worker`` processes
 (in parallel); first with each import in one process
-(``WAGTAILCRM_IMPORT_PARALLEL=0``), then with its parse process (the default). Throughput is rows / (last job finished − first job started),
-from the jobs' own timestamps, so worker start-up is not counted.
+(``WAGTAILCRM_IMPORT_PARALLEL=0``), then with its parse process (the
+default). Throughput is rows / (last job finished − first job started), from
+the jobs' own timestamps, so worker start-up is not counted.
 
 Form capture: the /contact/ form is posted ``--posts`` times over ``--clients``
 connections to one web process (gunicorn, one sync worker, ``--preload``,

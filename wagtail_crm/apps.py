@@ -10,6 +10,7 @@ class WagtailCRMAppConfig(AppConfig):
 
     def ready(self):
         from . import checks, signal_handlers  # noqa: F401
+        from .capture import site_settings  # noqa: F401  (its receivers)
         from .indexing import connect_receivers
         from .integrations import signals as integration_signals  # noqa: F401
 

@@ -25,6 +25,9 @@ DEFAULTS = {
     "CAPTURE_MIN_FILL_SECONDS": 3,
     "CAPTURE_RATE_LIMIT": "10/m",
     "CAPTURE_STORE_IP": False,
+    # Seconds a web process may keep the CRM site settings (stop phrases,
+    # blocked domains, default owner) in Django's cache; 0: read every post.
+    "CAPTURE_SETTINGS_CACHE": 10,
     # Telephony: token (or list of tokens, for rotation) of the call event endpoint.
     # Empty: the endpoint refuses every request.
     "TELEPHONY_TOKEN": "",

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
 from ..models import CRMSettings, Lead
+from . import site_settings
 
 
 def fixed_owner(submission):
@@ -56,7 +57,7 @@ def site_of(page_id):
 def crm_settings_for(submission, request=None):
     """The CRM site settings that apply (cached on ``request`` when given)."""
     if request is not None:
-        return CRMSettings.for_request(request)
+        return site_settings.for_request(request)
     site = site_of(submission.source_page_id)
     return CRMSettings.for_site(site) if site else None
 

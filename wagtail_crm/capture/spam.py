@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from ..conf import crm_settings
 from ..dedup import email_key
 from ..models import CRMSettings
+from . import site_settings
 
 HONEYPOT_FIELD = "crm_website"
 TIMESTAMP_FIELD = "crm_ts"
@@ -122,7 +123,7 @@ def check_request(request):
 def content_spam_reason(fields, *, request=None, site=None):
     """Why these fields look like spam (for the quarantine), or ""."""
     if request is not None:
-        crm = CRMSettings.for_request(request)
+        crm = site_settings.for_request(request)
     elif site is not None:
         crm = CRMSettings.for_site(site)
     else:

@@ -35,9 +35,11 @@ def lock_match_keys(keys):
     ids = sorted({_lock_id(key) for key in keys if key})
     if not ids or connection.vendor != "postgresql":
         return
+    slots = ",".join(map(str, ids))  # one parameter, not a list to adapt
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(pg_advisory_xact_lock(%s, slot)) FROM "
-            "(SELECT unnest(%s::integer[]) AS slot ORDER BY 1) AS slots",
-            [LOCK_NAMESPACE, ids],
+            "(SELECT unnest(string_to_array(%s, ',')::integer[]) AS slot "
+            "ORDER BY 1) AS slots",
+            [LOCK_NAMESPACE, slots],
         )

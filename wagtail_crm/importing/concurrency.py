@@ -26,6 +26,7 @@ from ..dedup import (
 )
 from ..dedup import email_key as _email_key
 from ..models import Contact, Organization, Phone
+from .arrays import array_param
 
 # Keys per query: far below every database's limit on query parameters.
 _CHUNK = 5000
@@ -92,8 +93,7 @@ def _contacts(keys):
     phone = connection.ops.quote_name(Phone._meta.db_table)
     for emails in _chunks(keys["email"]):
         found = _select(
-            f"SELECT id, email FROM {contact} WHERE email {_any(emails)} ORDER BY id",
-            [emails],
+            f"SELECT id, email FROM {contact} WHERE email {{}} ORDER BY id", emails
         )
         for pk, email in found:
             index.by_email.setdefault(email, pk)
@@ -107,9 +107,9 @@ def _contacts(keys):
         found = _select(
             f"SELECT p.contact_id, p.e164, c.last_name_key FROM {phone} p "
             f"{join} {contact} c ON c.id = p.contact_id "
-            f"WHERE p.e164 {_any(phones)} AND c.last_name_key {_any(names)} "
-            "ORDER BY p.contact_id",
-            [phones, names],
+            "WHERE p.e164 {} AND c.last_name_key {} ORDER BY p.contact_id",
+            phones,
+            names,
         )
         for pk, e164, name in found:
             index.by_phone_name.setdefault(phone_name_key(e164, name), pk)
@@ -117,21 +117,25 @@ def _contacts(keys):
 
 
 def _any(values):
-    """``= ANY(%s)`` with one array parameter on PostgreSQL, ``IN (%s, …)`` else."""
+    """``(SQL, params)``: ``= ANY(array)`` with one text parameter on PostgreSQL
+    (see ``arrays``), ``IN (%s, …)`` elsewhere."""
     if connection.vendor == "postgresql":
-        return "= ANY(%s)"
-    return "IN (" + ", ".join(["%s"] * len(values)) + ")" if values else "IN (NULL)"
+        expression, param = array_param(values, "text")
+        return f"= ANY({expression})", [param]
+    if not values:
+        return "IN (NULL)", []
+    return "IN (" + ", ".join(["%s"] * len(values)) + ")", list(values)
 
 
-def _select(sql, lists):
-    params = []
+def _select(sql, *lists):
+    """Run ``sql``, whose ``{}`` placeholders each take one of ``lists``."""
+    conditions, params = [], []
     for values in lists:
-        if connection.vendor == "postgresql":
-            params.append(list(values))
-        else:
-            params.extend(values)
+        condition, values_params = _any(values)
+        conditions.append(condition)
+        params.extend(values_params)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql.format(*conditions), params)
         return cursor.fetchall()
 
 
@@ -139,11 +143,12 @@ def _organizations(keys):
     """The organizations with the batch's names or tax ids: one index scan per
     kind of key (an OR of the two would scan the whole table on SQLite)."""
     index = OrganizationIndex()
+    table = connection.ops.quote_name(Organization._meta.db_table)
     found = []
-    for field, values in (("name_key", keys["org"]), ("tax_id", keys["tax"])):
+    for column, values in (("name_key", keys["org"]), ("tax_id", keys["tax"])):
         for chunk in _chunks(values):
-            found += Organization.objects.filter(**{f"{field}__in": chunk}).values_list(
-                "pk", "tax_id", "name_key"
+            found += _select(
+                f"SELECT id, tax_id, name_key FROM {table} WHERE {column} {{}}", chunk
             )
     for pk, tax_id, name_key in sorted(set(found)):
         if tax_id:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from django.db import connections, router
 
+from .arrays import array_param
+
 _TEXT_TYPES = {"CharField", "TextField", "EmailField", "URLField", "SlugField"}
 
 
@@ -62,16 +64,18 @@ class RowInserter:
         pk = model._meta.pk
         self.returning = f"RETURNING {self.table}.{quote(pk.column)}"
         self.chunk = max(1, connection.ops.bulk_batch_size(fields, [None] * 1000))
-        self.unnest = None
-        if connection.vendor == "postgresql":
-            # One array per column, as bulk_create() sends on PostgreSQL:
-            # far fewer parameters to adapt and a cheaper plan than VALUES.
-            # Types without their length, so nothing is truncated.
-            self.unnest = "UNNEST({})".format(
-                ", ".join(
-                    "(%s)::{}[]".format(field.db_type(connection).split("(")[0])
-                    for field in columns
-                )
+        self.postgresql = connection.vendor == "postgresql"
+        if self.postgresql:
+            # One array per varying column, as bulk_create() sends on
+            # PostgreSQL (far fewer parameters and a cheaper plan than VALUES),
+            # each sent as one string (see ``arrays``); the constant columns
+            # once each. Types without their length, so nothing is truncated.
+            self.types = [
+                field.db_type(connection).split("(")[0] for field in self.varying
+            ]
+            self.constant_sql = ", ".join(
+                "%s::{}".format(field.db_type(connection).split("(")[0])
+                for field in columns[len(self.varying) :]
             )
 
     @classmethod
@@ -90,23 +94,36 @@ class RowInserter:
         return params
 
     def _statement(self, chunk, prepared=False):
+        if self.postgresql:
+            return self._unnest_statement(chunk, prepared)
         if prepared:
             constant = self.constant
             rows = [[*values, *constant] for values in chunk]
         else:
             rows = [self._params(values) for values in chunk]
-        if self.unnest:
-            sql = (
-                f"INSERT INTO {self.table} ({self.columns}) "
-                f"SELECT * FROM {self.unnest} {self.returning}"
-            )
-            return sql, [list(column) for column in zip(*rows, strict=True)]
         sql = (
             f"INSERT INTO {self.table} ({self.columns}) VALUES "
             + ", ".join([self.placeholder] * len(chunk))
             + f" {self.returning}"
         )
         return sql, [param for row in rows for param in row]
+
+    def _unnest_statement(self, chunk, prepared):
+        width = len(self.varying)
+        if not prepared:
+            chunk = [self._params(values)[:width] for values in chunk]
+        arrays, params = [], []
+        for column, sql_type in zip(zip(*chunk, strict=True), self.types, strict=True):
+            expression, param = array_param(column, sql_type)
+            arrays.append(expression)
+            params.append(param)
+        constants = f", {self.constant_sql}" if self.constant_sql else ""
+        sql = (
+            f"INSERT INTO {self.table} ({self.columns}) "
+            f"SELECT batch.*{constants} FROM UNNEST({', '.join(arrays)}) AS batch "
+            f"{self.returning}"
+        )
+        return sql, [*self.constant, *params]  # the constants come first in the SQL
 
     def insert(self, rows, *, prepared=False) -> list[int]:
         """Insert ``rows``; return their new pks, in the same order.

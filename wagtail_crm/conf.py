@@ -17,7 +17,7 @@ DEFAULTS = {
     "IMPORT_MAX_FILE_SIZE": 50 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 1_000_000,
     "IMPORT_MAX_CELL_LENGTH": 10_000,
-    "IMPORT_BATCH_SIZE": 2000,
+    "IMPORT_BATCH_SIZE": 1000,
     # Read and parse a file's rows in a second process while matching and
     # writing (only where forking is safe; see importing/parallel.py).
     "IMPORT_PARALLEL": True,

@@ -140,7 +140,7 @@ WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS = float(
     os.environ.get("WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS", "3")
 )
 WAGTAILCRM_IMPORT_BATCH_SIZE = int(
-    os.environ.get("WAGTAILCRM_IMPORT_BATCH_SIZE", "2000")
+    os.environ.get("WAGTAILCRM_IMPORT_BATCH_SIZE", "1000")
 )
 WAGTAILCRM_CAPTURE_RATE_LIMIT = os.environ.get("WAGTAILCRM_CAPTURE_RATE_LIMIT", "10/m")
 # Read and parse an import in a second process beside the importing one

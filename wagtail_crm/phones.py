@@ -122,12 +122,14 @@ _DATE_RES = (
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 
 
-def _default_region(region):
+def default_region(region):
+    """``region`` uppercased, or the ``WAGTAILCRM_PHONE_REGION`` when None."""
     region = crm_settings.PHONE_REGION if region is None else region
     return region.upper() if region else None
 
 
-def _default_area_code(area_code):
+def default_area_code(area_code):
+    """The digits of ``area_code``, or of ``WAGTAILCRM_PHONE_AREA_CODE`` when None."""
     area_code = crm_settings.PHONE_AREA_CODE if area_code is None else area_code
     return _area_digits(str(area_code or ""))
 
@@ -373,8 +375,8 @@ def parse_phones(value, region=None, area_code=None) -> PhoneParseResult:
             )
         )
         return result
-    region = _default_region(region)
-    area_code = _default_area_code(area_code)
+    region = default_region(region)
+    area_code = default_area_code(area_code)
     text = _cell_to_text(value)
     if _looks_like_date(text):
         return _parse_into(result, [text], region, area_code)

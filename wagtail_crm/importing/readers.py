@@ -84,13 +84,15 @@ class Table:
 
 def clean_text(value):
     """Cells as text without control characters and outer spaces."""
+    if value.isprintable():  # no control character at all: the usual cell
+        return value.strip()
     return _CONTROL_RE.sub("", value).strip()
 
 
 def clean_cell(value):
     if value is None:
         return ""
-    if isinstance(value, str):
+    if type(value) is str or isinstance(value, str):
         return clean_text(value)
     if isinstance(value, bool):
         return value

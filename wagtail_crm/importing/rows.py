@@ -9,19 +9,25 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
 from ..conf import crm_settings
 from ..dedup import email_key, person_name_key, tax_id_key
-from ..phones import parse_phones
+from ..phones import default_area_code, default_region, parse_phones
 from .headers import PHONE_FIELDS, split_full_name
 from .readers import column_letters
 
 # Cells that only say "nothing here".
 _EMPTY_RE = re.compile(r"^[\s\-–—_.,/?]*$|^(n/?a|none|null|нет|-нет-|s'ka)$", re.I)
+# What a text _EMPTY_RE matches can start with: most cells start otherwise and
+# skip the regular expression.
+_EMPTY_FIRST = frozenset("-–—_.,/?nNнНsSſ") | {
+    char for char in map(chr, range(0x3001)) if char.isspace()
+}
 _LENGTHS = {
     "first_name": 150,
     "middle_name": 150,
@@ -32,6 +38,26 @@ _LENGTHS = {
     "website": 200,
 }
 _url_validator = URLValidator()
+
+
+@lru_cache(maxsize=4096)
+def _valid_domain(domain_part):
+    return EmailValidator.validate_domain_part(_django_email_validator, domain_part)
+
+
+class _EmailValidator(EmailValidator):
+    """Django's e-mail validation, remembering which domains are valid: a file
+    repeats its domains on many rows, and checking one is most of the work."""
+
+    # Compiled here: Django's is a lazy object, looked up on every call.
+    user_regex = re.compile(EmailValidator.user_regex.pattern, re.IGNORECASE)
+
+    def validate_domain_part(self, domain_part):
+        return _valid_domain(domain_part)
+
+
+_django_email_validator = EmailValidator()
+validate_email = _EmailValidator()
 
 
 @dataclass
@@ -79,6 +105,8 @@ class ParsedRow:
 
 
 def cell_text(value) -> str:
+    if type(value) is str:  # the usual cell, first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -103,8 +131,9 @@ class RowParser:
             index: header or column_letters(index + 1)
             for index, _field, header in self.columns
         }
-        self.region = region
-        self.area_code = area_code
+        # Resolved once ("" for none), not from the settings for every cell.
+        self.region = default_region(region) or ""
+        self.area_code = default_area_code(area_code)
         self.max_length = crm_settings.IMPORT_MAX_CELL_LENGTH
 
     def parse(self, row) -> ParsedRow:
@@ -113,7 +142,7 @@ class RowParser:
         for index, field_name, header in self.columns:
             raw = row.values[index] if index < len(row.values) else ""
             text = cell_text(raw)
-            if not text or _EMPTY_RE.match(text):
+            if not text or (text[0] in _EMPTY_FIRST and _EMPTY_RE.match(text)):
                 continue
             if len(text) > self.max_length:
                 parsed.errors.append(

@@ -325,3 +325,28 @@ def test_the_row_limit_counts_data_rows_only(tmp_path, settings):
     one_more = write_xlsx(tmp_path / "b.xlsx", [["Name", "E-mail"], *people])
     with pytest.raises(ImportFileError, match="more than 5 rows"):
         run(one_more)
+
+
+def test_an_office_number_on_many_cards_still_matches_by_phone_and_name(tmp_path):
+    # More cards share the office number than COMMON_PHONE_CARDS, so the
+    # lookup of that phone starts from the last names instead.
+    from wagtail_crm.importing.concurrency import COMMON_PHONE_CARDS
+
+    office = "+74951234567"
+    people = [f"Сотрудник{n}" for n in range(COMMON_PHONE_CARDS + 4)]
+    for name in people:
+        contact = Contact.objects.create(first_name="Иван", last_name=name)
+        Phone.objects.create(contact=contact, e164=office)
+    before = Contact.objects.count()
+    rows = [
+        ["Фамилия", "Имя", "Телефон"],
+        [people[3], "Иван", "8 (495) 123-45-67"],  # one of them: no new card
+        ["Новиков", "Пётр", "8 (495) 123-45-67"],  # same office, new person
+        [people[-1], "Иван", "+7 495 123 45 67"],
+    ]
+    result = run(write_csv(tmp_path / "office.csv", rows), batch_size=10)
+
+    assert Contact.objects.count() == before + 1
+    statuses = [entry["status"] for entry in result.entries]
+    assert statuses == ["duplicate", "created", "duplicate"]
+    assert Contact.objects.get(last_name="Новиков").phones.get().e164 == office

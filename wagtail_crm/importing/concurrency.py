@@ -34,7 +34,14 @@ _CHUNK = 5000
 
 def batch_keys(parsed_rows):
     """The e-mails, phones, organization names and tax ids of a batch's rows."""
-    keys = {"email": set(), "phone": set(), "name": set(), "org": set(), "tax": set()}
+    keys = {
+        "email": set(),
+        "phone": set(),
+        "name": set(),
+        "org": set(),
+        "tax": set(),
+        "pairs": set(),  # (phone, last-name key) of the same row
+    }
     for parsed in parsed_rows:
         if parsed.errors:
             continue
@@ -46,6 +53,7 @@ def batch_keys(parsed_rows):
                 name = person_name_key(parsed.contact.get("last_name", ""))
             if name:
                 keys["name"].add(name)
+                keys["pairs"].update((phone.e164, name) for phone in parsed.phones)
         if parsed.has_organization:
             name = organization_name_key(parsed.organization.get("name", ""))
             tax_id = tax_id_key(parsed.organization.get("tax_id", ""))
@@ -74,7 +82,7 @@ def lock_and_index(parsed_rows):
         lock_match_keys(
             f"{kind}:{key}"
             for kind, values in keys.items()
-            if kind != "name"
+            if kind not in ("name", "pairs")
             for key in values
         )
     return _contacts(keys), _organizations(keys)
@@ -97,23 +105,65 @@ def _contacts(keys):
         )
         for pk, email in found:
             index.by_email.setdefault(email, pk)
-    # A phone matches together with a last name, so only the pairs the batch
-    # carries are read (an office number may be on a thousand cards). The
-    # lookup starts from the phones, never from a common last name: SQLite's
-    # CROSS JOIN keeps that order.
-    names = sorted(keys["name"])
+    # A phone matches together with a last name. An office number may be on
+    # hundreds of cards and a common surname on thousands, so each pair is
+    # read starting from its rarer side: first which of the batch's phones
+    # are on many cards (counted in the phone index alone), then the pairs of
+    # the other phones starting from the phone, those of the common phones
+    # starting from the name. SQLite's CROSS JOIN keeps the order given.
+    pairs = keys["pairs"]
+    common = _common_phones(keys["phone"], phone)
+    by_phone = [(e164, name) for e164, name in pairs if e164 not in common]
+    by_name = [(e164, name) for e164, name in pairs if e164 in common]
     join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
-    for phones in _chunks(keys["phone"]):
+    for chunk in _pair_chunks(by_phone):
         found = _select(
             f"SELECT p.contact_id, p.e164, c.last_name_key FROM {phone} p "
             f"{join} {contact} c ON c.id = p.contact_id "
             "WHERE p.e164 {} AND c.last_name_key {} ORDER BY p.contact_id",
-            phones,
-            names,
+            {e164 for e164, _name in chunk},
+            {name for _e164, name in chunk},
         )
-        for pk, e164, name in found:
-            index.by_phone_name.setdefault(phone_name_key(e164, name), pk)
+        _add_pairs(index, found)
+    for chunk in _pair_chunks(by_name):
+        found = _select(
+            f"SELECT p.contact_id, p.e164, c.last_name_key FROM {contact} c "
+            f"{join} {phone} p ON p.contact_id = c.id "
+            "WHERE c.last_name_key {} AND p.e164 {} ORDER BY p.contact_id",
+            {name for _e164, name in chunk},
+            {e164 for e164, _name in chunk},
+        )
+        _add_pairs(index, found)
     return index
+
+
+# A phone on more cards than this is looked up starting from the last name.
+COMMON_PHONE_CARDS = 8
+
+
+def _common_phones(phones, phone_table):
+    """Those of ``phones`` that more than ``COMMON_PHONE_CARDS`` contacts have."""
+    common = set()
+    for chunk in _chunks(phones):
+        found = _select(
+            f"SELECT e164 FROM {phone_table} WHERE e164 {{}} "
+            f"GROUP BY e164 HAVING count(*) > {COMMON_PHONE_CARDS}",
+            chunk,
+        )
+        common.update(e164 for (e164,) in found)
+    return common
+
+
+def _pair_chunks(pairs):
+    pairs = sorted(pairs)
+    for start in range(0, len(pairs), _CHUNK // 2):
+        yield pairs[start : start + _CHUNK // 2]
+
+
+def _add_pairs(index, found):
+    # Rows of (contact, phone, name), oldest contact first within each query.
+    for pk, e164, name in sorted(found):
+        index.by_phone_name.setdefault(phone_name_key(e164, name), pk)
 
 
 def _any(values):
@@ -145,10 +195,15 @@ def _organizations(keys):
     index = OrganizationIndex()
     table = connection.ops.quote_name(Organization._meta.db_table)
     found = []
-    for column, values in (("name_key", keys["org"]), ("tax_id", keys["tax"])):
+    # The tax id index is partial (tax_id <> ''): saying so lets the
+    # databases use it instead of scanning the table.
+    for condition, values in (
+        ("name_key {}", keys["org"]),
+        ("tax_id {} AND NOT (tax_id = '')", keys["tax"]),
+    ):
         for chunk in _chunks(values):
             found += _select(
-                f"SELECT id, tax_id, name_key FROM {table} WHERE {column} {{}}", chunk
+                f"SELECT id, tax_id, name_key FROM {table} WHERE {condition}", chunk
             )
     for pk, tax_id, name_key in sorted(set(found)):
         if tax_id:

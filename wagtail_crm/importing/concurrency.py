@@ -106,13 +106,18 @@ def _contacts(keys):
         for pk, email in found:
             index.by_email.setdefault(email, pk)
     # A phone matches together with a last name. An office number may be on
-    # hundreds of cards and a common surname on thousands, so each pair is
-    # read starting from its rarer side: first which of the batch's phones
-    # are on many cards (counted in the phone index alone), then the pairs of
-    # the other phones starting from the phone, those of the common phones
-    # starting from the name. SQLite's CROSS JOIN keeps the order given.
+    # hundreds of cards and a common surname on thousands. SQLite joins by
+    # nested loops only, so there each pair is read starting from its rarer
+    # side: first which of the batch's phones are on many cards (counted in
+    # the phone index alone), then the pairs of the other phones starting from
+    # the phone, those of the common phones starting from the name (SQLite's
+    # CROSS JOIN keeps the order given).
+    # PostgreSQL hashes both sides in one join instead: one query is cheaper.
     pairs = keys["pairs"]
-    common = _common_phones(keys["phone"], phone)
+    if connection.vendor == "postgresql":
+        common = set()
+    else:
+        common = _common_phones(keys["phone"], phone)
     by_phone = [(e164, name) for e164, name in pairs if e164 not in common]
     by_name = [(e164, name) for e164, name in pairs if e164 in common]
     join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"

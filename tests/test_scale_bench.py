@@ -35,9 +35,11 @@ def test_scale_bench_smoke():
 
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     lines = result.stdout.splitlines()
-    one, two = (line for line in lines if line.startswith("import   "))
-    assert one.split()[1:4] == ["1", "worker(s)", "600"]
-    assert two.split()[1:4] == ["2", "worker(s)", "600"]
+    # Imports with one process per import, then with the parse process.
+    imports = [line.split()[1:4] for line in lines if line.startswith("import   ")]
+    assert imports == [["1", "worker(s)", "600"], ["2", "worker(s)", "600"]] * 2
+    assert result.stdout.count("import speed-up with 2 workers") == 2
+    assert "best 2-worker set-up" in result.stdout
     webs = [line.split() for line in lines if line.startswith("capture  ")]
     assert [(row[1], row[3], row[4]) for row in webs] == [
         ("1", "8", "0"),

@@ -30,7 +30,12 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from . import spam
 from .forms import add_protection_fields, strip_protection_fields
 from .quarantine import quarantine
-from .service import capture_submission, run_after_hooks, run_before_hooks
+from .service import (
+    capture_submission,
+    prepare_submission,
+    run_after_hooks,
+    run_before_hooks,
+)
 from .submission import CRM_FIELD_CHOICES, LeadRejected, LeadSubmission
 from .utm import attribution_for
 
@@ -178,8 +183,10 @@ class LeadCaptureFormMixin(models.Model):
         request = getattr(self, "_crm_request", None)
         submission = self.build_lead_submission(form, request)
         reason = spam.content_spam_reason(submission.fields, request=request)
+        prepared = None
         if not reason:
             run_before_hooks(submission, request)  # may raise LeadRejected
+            prepared = prepare_submission(submission)
         lead = None
         try:
             with transaction.atomic():
@@ -195,6 +202,7 @@ class LeadCaptureFormMixin(models.Model):
                         request=request,
                         before_hooks=False,
                         after_hooks=False,
+                        prepared=prepared,
                     )
         except Exception:
             self._crm_mail_on_commit = False

@@ -59,7 +59,15 @@ def parse_tags(text):
     return [tag.strip() for tag in (text or "").split(",") if tag.strip()]
 
 
+#: Values that come back from a JSON round trip as they went in.
+_JSON_PLAIN = (str, bool, int, type(None))
+
+
 def _json_safe(value):
+    if type(value) in _JSON_PLAIN:
+        return value
+    if type(value) is list and all(type(item) is str for item in value):
+        return list(value)
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 

@@ -153,3 +153,34 @@ def test_wagtail_submission_is_kept_when_capture_fails(client, site_pages, monke
     assert not Lead.objects.exists()  # rolled back with its transaction
     submission = FormSubmission.objects.get()
     assert submission.get_data()["email"] == "Anna@Example.com"
+
+
+def test_submitted_values_are_stored_as_their_json():
+    import datetime
+    import decimal
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from wagtail_crm.capture.mixins import _json_safe
+
+    choices = ["a", "b"]
+    samples = [
+        "Anna",
+        "",
+        True,
+        False,
+        None,
+        7,
+        2.5,
+        choices,
+        [1, "x"],
+        decimal.Decimal("1.50"),
+        datetime.date(2026, 3, 1),
+        datetime.datetime(2026, 3, 1, 12, 30),
+    ]
+    for value in samples:
+        expected = json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+        assert _json_safe(value) == expected
+        assert type(_json_safe(value)) is type(expected)
+    assert _json_safe(choices) is not choices

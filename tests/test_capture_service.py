@@ -209,3 +209,33 @@ def test_failed_notification_is_released_and_retried_later(
     assert notify_new_lead.call(**retry.kwargs) == 1
     assert notify_new_lead.call(**retry.kwargs) == 0
     assert len(mail.outbox) == 1
+
+
+def test_new_contact_is_written_as_its_save_would_write_it():
+    lead = capture_lead(
+        {
+            "name": "Fyodor Фёдоров",
+            "email": " Fyodor@Example.COM ",
+            "phone": "89161234567",
+        }
+    )
+
+    contact = Contact.objects.get()
+    assert lead.contact == contact
+    assert not lead.contact._state.adding
+    saved = Contact(
+        first_name="Fyodor", last_name="Фёдоров", email="fyodor@example.com"
+    )
+    saved.save()
+    for field in Contact._meta.concrete_fields:
+        if field.attname not in {"id", "created_at", "updated_at"}:
+            assert getattr(contact, field.attname) == getattr(saved, field.attname)
+    assert contact.last_name_key == saved.last_name_key != ""
+    assert contact.created_at is not None
+    assert contact.created_at <= contact.updated_at <= saved.created_at
+    phone = contact.phones.get()
+    assert (phone.e164, phone.kind, phone.organization_id) == (
+        "+79161234567",
+        "mobile",
+        None,
+    )

@@ -45,6 +45,26 @@ def test_cached_between_requests_and_cleared_by_saving(site_pages, clean_cache):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_cached_copy_leaves_out_the_site_and_gets_the_requests(
+    site_pages, clean_cache
+):
+    request = _request()
+    request._wagtail_site.root_page  # noqa: B018 - the site carries its root page
+    first = site_settings.for_request(request)
+    assert first.site is request._wagtail_site  # still there after caching
+
+    cached = cache.get(site_settings.KEY.format(request._wagtail_site.pk))
+    assert "site" not in cached._state.fields_cache
+
+    other = _request()
+    with CaptureQueriesContext(connection) as queries:
+        second = site_settings.for_request(other)
+        assert second.site is other._wagtail_site
+    assert queries.captured_queries == []
+    assert second.pk == first.pk
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_saved_stop_phrase_applies_to_the_next_post(client, site_pages, clean_cache):
     client.post("/contact/", form_post(**CONTACT_FORM))  # caches the settings
     crm = CRMSettings.for_site(Site.objects.get(is_default_site=True))

@@ -1,5 +1,6 @@
 """Honeypot, fill time, rate limit, stop phrases, blocked domains, quarantine."""
 
+import re
 import time
 
 import pytest
@@ -48,6 +49,51 @@ def test_the_refused_form_keeps_what_was_typed(client, site_pages):
     html = client.post("/contact/", data).content.decode()
 
     assert 'value="Anna Smirnova"' in html
+
+
+def _shown_at(html):
+    match = re.search(rf'name="{spam.TIMESTAMP_FIELD}" value="([^"]*)"', html)
+    assert match, "the form carries its signed shown-at time"
+    return match.group(1)
+
+
+def test_a_refused_form_is_shown_with_a_fresh_timestamp(client, site_pages):
+    posted = spam.sign_timestamp(time.time() - 1)
+    data = {**CONTACT_FORM, spam.TIMESTAMP_FIELD: posted}
+    html = client.post("/contact/", data).content.decode()
+
+    shown = _shown_at(html)
+    assert shown != posted
+    assert 0 <= spam.seconds_since_shown(shown) < 1
+
+
+def test_an_invalid_form_is_shown_with_a_fresh_timestamp(client, site_pages):
+    posted = spam.sign_timestamp(time.time() - 600)
+    data = {**CONTACT_FORM, "email": "not an address", spam.TIMESTAMP_FIELD: posted}
+    response = client.post("/contact/", data)
+
+    assert not Lead.objects.exists()
+    shown = _shown_at(response.content.decode())
+    assert shown != posted
+    assert 0 <= spam.seconds_since_shown(shown) < 1
+
+
+def test_a_valid_post_signs_no_new_timestamp(client, site_pages, monkeypatch):
+    data = form_post(**CONTACT_FORM)
+    signed = []
+    sign = spam.sign_timestamp
+    monkeypatch.setattr(spam, "sign_timestamp", lambda *a: signed.append(1) or sign(*a))
+    response = client.post("/contact/", data)
+
+    assert response.status_code == 200
+    assert Lead.objects.count() == 1
+    assert signed == []
+
+
+def test_the_shown_form_carries_a_signed_timestamp(client, site_pages):
+    html = client.get("/contact/").content.decode()
+
+    assert 0 <= spam.seconds_since_shown(_shown_at(html)) < 1
 
 
 def test_rate_limited_creates_nothing(client, site_pages, settings):

@@ -53,6 +53,13 @@ def _record_on_save(sender, instance, raw=False, **kwargs):
     post_save_signal_handler(instance, raw=raw, **kwargs)
 
 
+def record_saved(instance):
+    """What saving ``instance`` does here, for a row written without ``save()``
+    (no ``post_save`` signal): collected in a :func:`deferred` block, else
+    updated as Wagtail would."""
+    _record_on_save(type(instance), instance, created=True)
+
+
 def _remove_on_delete(sender, instance, **kwargs):
     from wagtail.search.signal_handlers import post_delete_signal_handler
 

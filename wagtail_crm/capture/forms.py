@@ -27,6 +27,24 @@ class CaptchaWidget(forms.Widget):
         return mark_safe(captcha.render()) if captcha else ""  # noqa: S308
 
 
+class ShownAtField(forms.CharField):
+    """The signed "shown at" time: signed afresh whenever the form shows it.
+
+    A form shown again (an error, a refused post) restarts the fill time, as a
+    new form would; a posted form that is never shown again (the usual valid
+    post) signs nothing. The posted value is read by ``spam.check_request()``
+    from the request, not from the form.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return spam.sign_timestamp()
+
+
 PROTECTION_FIELDS = (spam.HONEYPOT_FIELD, spam.TIMESTAMP_FIELD, "crm_captcha")
 
 
@@ -35,14 +53,7 @@ def add_protection_fields(form):
     form.fields[spam.HONEYPOT_FIELD] = forms.CharField(
         required=False, label="", widget=HoneypotInput
     )
-    form.fields[spam.TIMESTAMP_FIELD] = forms.CharField(
-        required=False, widget=forms.HiddenInput
-    )
-    if form.is_bound:
-        form.data = form.data.copy()
-        form.data[spam.TIMESTAMP_FIELD] = spam.sign_timestamp()
-    else:
-        form.initial[spam.TIMESTAMP_FIELD] = spam.sign_timestamp()
+    form.fields[spam.TIMESTAMP_FIELD] = ShownAtField()
     if spam.get_captcha() is not None:
         form.fields["crm_captcha"] = forms.CharField(
             required=False, label="", widget=CaptchaWidget

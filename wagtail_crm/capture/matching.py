@@ -8,7 +8,9 @@ whole table. Callers hold the locks of :mod:`.locks`.
 
 from django.db import connections, router
 
+from .. import indexing
 from ..dedup import ContactIndex, OrganizationIndex, email_key, organization_name_key
+from ..importing.inserts import insert_instance
 from ..models import Contact, Organization, Phone
 
 
@@ -129,7 +131,7 @@ def match_contact(submission, parsed_phone, organization, owner):
     if contact is None and not submission.create_contact:
         return None
     if contact is None:
-        contact = Contact.objects.create(
+        contact = Contact(
             first_name=first[:150],
             last_name=last[:150],
             email=email,
@@ -137,17 +139,29 @@ def match_contact(submission, parsed_phone, organization, owner):
             organization=organization,
             owner=owner,
         )
+        _insert_contact(contact)
     else:
         _enrich(contact, email=email, organization=organization)
         known_phones = contact.known_phones
     if parsed_phone and parsed_phone.e164 not in known_phones:
-        Phone.objects.create(
-            contact=contact,
-            e164=parsed_phone.e164,
-            extension=parsed_phone.extension,
-            kind=parsed_phone.kind,
+        insert_instance(
+            Phone(
+                contact=contact,
+                e164=parsed_phone.e164,
+                extension=parsed_phone.extension,
+                kind=parsed_phone.kind,
+            )
         )
     return contact
+
+
+def _insert_contact(contact):
+    """``contact.save()`` in one lean INSERT, as the import writes its cards:
+    the same columns and keys, and its index update recorded (deferred in a
+    capture). Like the import, no ``post_save`` signal of ``Contact``."""
+    contact.set_keys()
+    if insert_instance(contact):
+        indexing.record_saved(contact)
 
 
 def _enrich(contact, *, email, organization):

@@ -30,7 +30,12 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from . import spam
 from .forms import add_protection_fields, strip_protection_fields
 from .quarantine import quarantine
-from .service import capture_submission, run_after_hooks, run_before_hooks
+from .service import (
+    capture_submission,
+    prepare_submission,
+    run_after_hooks,
+    run_before_hooks,
+)
 from .submission import CRM_FIELD_CHOICES, LeadRejected, LeadSubmission
 from .utm import attribution_for
 
@@ -54,7 +59,15 @@ def parse_tags(text):
     return [tag.strip() for tag in (text or "").split(",") if tag.strip()]
 
 
+#: Values that come back from a JSON round trip as they went in.
+_JSON_PLAIN = (str, bool, int, type(None))
+
+
 def _json_safe(value):
+    if type(value) in _JSON_PLAIN:
+        return value
+    if type(value) is list and all(type(item) is str for item in value):
+        return list(value)
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
@@ -178,8 +191,10 @@ class LeadCaptureFormMixin(models.Model):
         request = getattr(self, "_crm_request", None)
         submission = self.build_lead_submission(form, request)
         reason = spam.content_spam_reason(submission.fields, request=request)
+        prepared = None
         if not reason:
             run_before_hooks(submission, request)  # may raise LeadRejected
+            prepared = prepare_submission(submission)
         lead = None
         try:
             with transaction.atomic():
@@ -195,6 +210,7 @@ class LeadCaptureFormMixin(models.Model):
                         request=request,
                         before_hooks=False,
                         after_hooks=False,
+                        prepared=prepared,
                     )
         except Exception:
             self._crm_mail_on_commit = False

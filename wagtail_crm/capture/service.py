@@ -53,15 +53,21 @@ def capture_lead(fields, *, request=None, source_page=None, run_hooks=True, **op
 
 
 def capture_submission(
-    submission, *, request=None, before_hooks=True, after_hooks=True
+    submission, *, request=None, before_hooks=True, after_hooks=True, prepared=None
 ):
-    """Save ``submission`` as a lead (see :func:`capture_lead`)."""
+    """Save ``submission`` as a lead (see :func:`capture_lead`).
+
+    ``prepared``: :func:`prepare_submission` of this submission, made after
+    its before-hooks ran, by a caller that opens its transaction in between.
+    """
     if before_hooks:
         run_before_hooks(submission, request)
+    if prepared is None:
+        prepared = prepare_submission(submission)
     # Inside a caller's transaction no savepoint of its own: an error here
     # reaches the caller, whose transaction rolls back.
     with transaction.atomic(savepoint=False):
-        lead = _save_lead(submission, request)
+        lead = _save_lead(submission, request, prepared)
     if after_hooks:
         run_after_hooks(lead, request)
     return lead
@@ -101,10 +107,28 @@ def _match_keys(submission, parsed_phone):
     ]
 
 
-def _save_lead(submission, request=None):
-    raw_phone = submission.text("phone")
-    parsed_phone = _parse_phone(raw_phone) if raw_phone else None
-    locks.lock_match_keys(_match_keys(submission, parsed_phone))
+class PreparedSubmission:
+    """What a submission's lead is made of that needs no database: worked out
+    before the transaction opens, so that the (on SQLite: database-wide) write
+    lock is held for less time."""
+
+    def __init__(self, submission):
+        self.raw_phone = submission.text("phone")
+        self.parsed_phone = _parse_phone(self.raw_phone) if self.raw_phone else None
+        self.match_keys = _match_keys(submission, self.parsed_phone)
+        self.lead_values = _lead_values(submission, self.raw_phone, self.parsed_phone)
+
+
+def prepare_submission(submission):
+    """The :class:`PreparedSubmission` of ``submission`` as it is now."""
+    return PreparedSubmission(submission)
+
+
+def _save_lead(submission, request=None, prepared=None):
+    if prepared is None:
+        prepared = prepare_submission(submission)
+    parsed_phone = prepared.parsed_phone
+    locks.lock_match_keys(prepared.match_keys)
     with indexing.deferred() as records:
         owner = routing.fixed_owner(submission)
         organization = matching.match_organization(
@@ -120,7 +144,10 @@ def _save_lead(submission, request=None):
         else:
             organization_id = contact.organization_id if contact else None
         lead = Lead.objects.create(
-            **_lead_values(submission, raw_phone, parsed_phone),
+            **prepared.lead_values,
+            # Read now: a caller may add to the submission's data meanwhile.
+            data=submission.data or dict(submission.fields),
+            pipeline_id=_pipeline_id(submission.pipeline_id),
             organization_id=organization_id,
             contact=contact,
             owner=owner,
@@ -167,14 +194,12 @@ def _lead_values(submission, raw_phone, parsed_phone):
         "phone_e164": parsed_phone.e164 if parsed_phone else "",
         "company": submission.text("company")[:255],
         "message": submission.text("message"),
-        "data": submission.data or dict(submission.fields),
         "source_page_id": submission.source_page_id,
         "source_url": submission.source_url[:2000],
         "referrer": (last_touch.get("referrer") or "")[:2000],
         "attribution": submission.attribution,
         "consent": _truthy(submission.get("consent", False)),
         "consent_text": submission.consent_text,
-        "pipeline_id": _pipeline_id(submission.pipeline_id),
     }
     for key in ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"):
         values[key] = (last_touch.get(key) or "")[:255]

@@ -44,10 +44,24 @@ def for_request(request):
     found = cache.get(_key(site.pk))
     if found is None:
         found = CRMSettings.for_site(site)
-        cache.set(_key(site.pk), found, seconds)
+        _cache_set(_key(site.pk), found, seconds)
+    # The request's own site (the cached copy leaves its site out).
+    found.site = site
     found._request = request  # as Wagtail does, for page URLs
     setattr(request, attr, found)
     return found
+
+
+def _cache_set(key, settings, seconds):
+    """Cache ``settings`` without the site it holds: that site carries its
+    root page and more, and unpickling them on every post cost more than the
+    rest of the settings together."""
+    site = settings._state.fields_cache.pop("site", None)
+    try:
+        cache.set(key, settings, seconds)
+    finally:
+        if site is not None:
+            settings._state.fields_cache["site"] = site
 
 
 @receiver(post_save, sender=CRMSettings, dispatch_uid="wagtailcrm_settings_cache_save")

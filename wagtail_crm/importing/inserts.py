@@ -142,3 +142,26 @@ class RowInserter:
                     raise RuntimeError("INSERT returned fewer rows than it wrote")
                 pks.extend(row[0] for row in returned)
         return pks
+
+
+def insert_instance(instance) -> bool:
+    """INSERT the new ``instance`` in one lean statement, without ``save()``.
+
+    Every concrete field gets what ``save()`` would write (``pre_save()``:
+    auto_now timestamps and the like), and the instance gets its pk and is
+    marked saved. No ``pre_save``/``post_save`` signal is sent and no custom
+    ``save()`` runs: the caller does what they would. Returns True; False when
+    the database cannot return the new pk from such an INSERT, and the
+    instance was saved with ``save()`` instead.
+    """
+    model = type(instance)
+    if not RowInserter.supported(model):
+        instance.save(force_insert=True)
+        return False
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    values = {field.attname: field.pre_save(instance, True) for field in fields}
+    inserter = RowInserter(model, list(values), {})
+    instance.pk = inserter.insert([values])[0]
+    instance._state.adding = False
+    instance._state.db = inserter.db
+    return True

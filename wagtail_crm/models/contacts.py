@@ -88,9 +88,13 @@ class Contact(index.Indexed, OwnedModel, ClusterableModel):
         parts = (self.last_name, self.first_name, self.middle_name)
         return " ".join(part for part in parts if part)
 
-    def save(self, *args, **kwargs):
+    def set_keys(self):
+        """The normalized e-mail and the last-name match key, as saved."""
         self.email = email_key(self.email)
         self.last_name_key = person_name_key(self.last_name)
+
+    def save(self, *args, **kwargs):
+        self.set_keys()
         super().save(*args, **kwargs)
 
 

@@ -9,7 +9,7 @@ from wagtail.search import index
 
 from ..dedup import email_key, person_name_key
 from ..phones import format_phone
-from .base import OwnedModel
+from .base import OwnedModel, owner_foreign_key
 
 
 class TaggedContact(TaggedItemBase):
@@ -22,6 +22,8 @@ class TaggedContact(TaggedItemBase):
 
 class Contact(index.Indexed, OwnedModel, ClusterableModel):
     """A person: a contact person of an organization, or a private client."""
+
+    owner = owner_foreign_key(db_index=False)  # Meta.indexes: (owner, last_name)
 
     class Role(models.TextChoices):
         DIRECTOR = "director", _("Director")

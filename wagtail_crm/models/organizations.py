@@ -8,7 +8,7 @@ from taggit.models import TaggedItemBase
 from wagtail.search import index
 
 from ..dedup import organization_name_key, tax_id_key
-from .base import OwnedModel
+from .base import OwnedModel, owner_foreign_key
 
 
 class TaggedOrganization(TaggedItemBase):
@@ -22,6 +22,7 @@ class TaggedOrganization(TaggedItemBase):
 class Organization(index.Indexed, OwnedModel, ClusterableModel):
     """A legal entity (company, sole trader) with its contact persons."""
 
+    owner = owner_foreign_key(db_index=False)  # Meta.indexes: (owner, name)
     name = models.CharField(_("name"), max_length=255)
     # name_key and email are indexed in Meta (see Contact).
     name_key = models.CharField(max_length=255, editable=False)

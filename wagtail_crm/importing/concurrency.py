@@ -121,24 +121,27 @@ def _contacts(keys):
     by_phone = [(e164, name) for e164, name in pairs if e164 not in common]
     by_name = [(e164, name) for e164, name in pairs if e164 in common]
     join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
-    for chunk in _pair_chunks(by_phone):
-        found = _select(
-            f"SELECT p.contact_id, p.e164, c.last_name_key FROM {phone} p "
-            f"{join} {contact} c ON c.id = p.contact_id "
-            "WHERE p.e164 {} AND c.last_name_key {} ORDER BY p.contact_id",
-            {e164 for e164, _name in chunk},
-            {name for _e164, name in chunk},
-        )
-        _add_pairs(index, found)
-    for chunk in _pair_chunks(by_name):
-        found = _select(
-            f"SELECT p.contact_id, p.e164, c.last_name_key FROM {contact} c "
-            f"{join} {phone} p ON p.contact_id = c.id "
-            "WHERE c.last_name_key {} AND p.e164 {} ORDER BY p.contact_id",
-            {name for _e164, name in chunk},
-            {e164 for e164, _name in chunk},
-        )
-        _add_pairs(index, found)
+    from_phone = (
+        f"{phone} p {join} {contact} c ON c.id = p.contact_id "
+        "WHERE p.e164 {} AND c.last_name_key {}"
+    )
+    from_name = (
+        f"{contact} c {join} {phone} p ON p.contact_id = c.id "
+        "WHERE c.last_name_key {} AND p.e164 {}"
+    )
+    for source, chosen, phone_first in (
+        (from_phone, by_phone, True),
+        (from_name, by_name, False),
+    ):
+        for chunk in _pair_chunks(chosen):
+            phones = {e164 for e164, _name in chunk}
+            names = {name for _e164, name in chunk}
+            found = _select(
+                "SELECT p.contact_id, p.e164, c.last_name_key "
+                f"FROM {source} ORDER BY p.contact_id",
+                *((phones, names) if phone_first else (names, phones)),
+            )
+            _add_pairs(index, found)
     return index
 
 

@@ -124,9 +124,7 @@ def prepare_submission(submission):
     return PreparedSubmission(submission)
 
 
-def _save_lead(submission, request=None, prepared=None):
-    if prepared is None:
-        prepared = prepare_submission(submission)
+def _save_lead(submission, request, prepared):
     parsed_phone = prepared.parsed_phone
     locks.lock_match_keys(prepared.match_keys)
     with indexing.deferred() as records:

@@ -31,8 +31,8 @@ from . import spam
 from .forms import add_protection_fields, strip_protection_fields
 from .quarantine import quarantine
 from .service import (
+    PreparedSubmission,
     capture_submission,
-    prepare_submission,
     run_after_hooks,
     run_before_hooks,
 )
@@ -194,7 +194,7 @@ class LeadCaptureFormMixin(models.Model):
         prepared = None
         if not reason:
             run_before_hooks(submission, request)  # may raise LeadRejected
-            prepared = prepare_submission(submission)
+            prepared = PreparedSubmission(submission)
         lead = None
         try:
             with transaction.atomic():

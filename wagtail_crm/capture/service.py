@@ -57,13 +57,13 @@ def capture_submission(
 ):
     """Save ``submission`` as a lead (see :func:`capture_lead`).
 
-    ``prepared``: :func:`prepare_submission` of this submission, made after
+    ``prepared``: the :class:`PreparedSubmission` of this submission, made after
     its before-hooks ran, by a caller that opens its transaction in between.
     """
     if before_hooks:
         run_before_hooks(submission, request)
     if prepared is None:
-        prepared = prepare_submission(submission)
+        prepared = PreparedSubmission(submission)
     # Inside a caller's transaction no savepoint of its own: an error here
     # reaches the caller, whose transaction rolls back.
     with transaction.atomic(savepoint=False):
@@ -117,11 +117,6 @@ class PreparedSubmission:
         self.parsed_phone = _parse_phone(self.raw_phone) if self.raw_phone else None
         self.match_keys = _match_keys(submission, self.parsed_phone)
         self.lead_values = _lead_values(submission, self.raw_phone, self.parsed_phone)
-
-
-def prepare_submission(submission):
-    """The :class:`PreparedSubmission` of ``submission`` as it is now."""
-    return PreparedSubmission(submission)
 
 
 def _save_lead(submission, request, prepared):

@@ -22,6 +22,7 @@ from taggit.models import Tag
 
 from .. import hooks, indexing
 from ..dedup import email_key, organization_name_key
+from ..importing.inserts import create_instance
 from ..models import Lead, Pipeline, TaggedLead
 from ..phones import parse_phones
 from . import locks, matching, routing
@@ -136,7 +137,7 @@ def _save_lead(submission, request, prepared):
             organization_id = organization.pk
         else:
             organization_id = contact.organization_id if contact else None
-        lead = Lead.objects.create(
+        lead = Lead(
             **prepared.lead_values,
             # Read now: a caller may add to the submission's data meanwhile.
             data=submission.data or dict(submission.fields),
@@ -145,6 +146,9 @@ def _save_lead(submission, request, prepared):
             contact=contact,
             owner=owner,
         )
+        # save()'s signals and row, without ClusterableModel.save()'s walk over
+        # the lead's (still empty) child relations; the e-mail is keyed already.
+        create_instance(lead)
         if submission.tags:
             _tag(lead, submission.tags)
     _enqueue_followups(lead.pk, records.as_list())

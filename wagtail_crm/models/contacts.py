@@ -52,6 +52,7 @@ class Contact(index.Indexed, OwnedModel, ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="contacts",
+        db_index=False,  # partial index in Meta: private clients have none
     )
     notes = models.TextField(_("notes"), blank=True)
     tags = ClusterTaggableManager(
@@ -80,6 +81,11 @@ class Contact(index.Indexed, OwnedModel, ClusterableModel):
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["email"], name="crm_contact_email_idx"),
             models.Index(fields=["last_name_key"], name="crm_contact_name_key_idx"),
+            models.Index(
+                fields=["organization"],
+                name="crm_contact_org_idx",
+                condition=Q(organization__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -128,13 +134,21 @@ class Phone(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="phones",
+        db_index=False,  # partial index in Meta: most phones are a person's
     )
 
     class Meta:
         verbose_name = _("phone")
         verbose_name_plural = _("phones")
         ordering = ["pk"]
-        indexes = [models.Index(fields=["e164"], name="crm_phone_e164_idx")]
+        indexes = [
+            models.Index(fields=["e164"], name="crm_phone_e164_idx"),
+            models.Index(
+                fields=["organization"],
+                name="crm_phone_org_idx",
+                condition=Q(organization__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(contact__isnull=False, organization__isnull=True)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -39,13 +40,14 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
         default=Status.NEW,
     )
     name = models.CharField(_("name"), max_length=255, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    # email, phone_e164 and utm_campaign are indexed in Meta: plain indexes,
+    # without the pattern-ops twins db_index=True adds on PostgreSQL, which no
+    # query uses and every captured lead would pay for.
+    email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(
         _("phone"), max_length=100, blank=True, help_text=_("As the visitor typed it.")
     )
-    phone_e164 = models.CharField(
-        _("normalized phone"), max_length=20, blank=True, db_index=True
-    )
+    phone_e164 = models.CharField(_("normalized phone"), max_length=20, blank=True)
     company = models.CharField(_("company"), max_length=255, blank=True)
     message = models.TextField(_("message"), blank=True)
     data = models.JSONField(_("submitted data"), default=dict, blank=True)
@@ -63,9 +65,7 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
     referrer = models.URLField(_("referrer"), max_length=2000, blank=True)
     utm_source = models.CharField(_("UTM source"), max_length=255, blank=True)
     utm_medium = models.CharField(_("UTM medium"), max_length=255, blank=True)
-    utm_campaign = models.CharField(
-        _("UTM campaign"), max_length=255, blank=True, db_index=True
-    )
+    utm_campaign = models.CharField(_("UTM campaign"), max_length=255, blank=True)
     utm_term = models.CharField(_("UTM term"), max_length=255, blank=True)
     utm_content = models.CharField(_("UTM content"), max_length=255, blank=True)
     attribution = models.JSONField(
@@ -100,6 +100,7 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="leads",
+        db_index=False,  # partial index in Meta
     )
     deal = models.ForeignKey(
         "wagtail_crm.Deal",
@@ -108,6 +109,7 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="leads",
+        db_index=False,  # partial index in Meta
     )
     pipeline = models.ForeignKey(
         "wagtail_crm.Pipeline",
@@ -116,6 +118,7 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="leads",
+        db_index=False,  # partial index in Meta
         help_text=_(
             "The pipeline a deal made from this lead starts in. Empty: the "
             "default pipeline."
@@ -145,6 +148,20 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["source_page", "created_at"]),
+            models.Index(fields=["email"], name="crm_lead_email_idx"),
+            models.Index(fields=["phone_e164"], name="crm_lead_phone_idx"),
+            models.Index(fields=["utm_campaign"], name="crm_lead_campaign_idx"),
+            # Most leads have no organization, deal or pipeline of their own:
+            # their links are indexed where set, and a new lead without them
+            # touches none of these indexes.
+            *(
+                models.Index(
+                    fields=[name],
+                    name=f"crm_lead_{name}_idx",
+                    condition=Q(**{f"{name}__isnull": False}),
+                )
+                for name in ("organization", "deal", "pipeline")
+            ),
         ]
 
     def __str__(self):

@@ -23,10 +23,11 @@ from .capture_helpers import CONTACT_FORM, form_post
 
 pytestmark = pytest.mark.django_db
 
-#: Queries a captured post may add to the same post with capture off. Today:
-#: site settings, the contact candidates, INSERTs of contact, phone, lead and
-#: the follow-up task, BEGIN and COMMIT, and on PostgreSQL the match-key lock.
-CAPTURE_QUERY_BUDGET = 9
+#: Queries a captured post of a new person adds to the same post with capture
+#: off: the site settings, the contact candidates, the INSERTs of contact,
+#: phone and lead (one statement on PostgreSQL), the follow-up task, BEGIN and
+#: COMMIT, and on PostgreSQL the match-key lock.
+CAPTURE_QUERY_BUDGET = {"sqlite": 8, "postgresql": 7}
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -68,7 +69,7 @@ def test_captured_post_stays_within_its_query_budget(client, site_pages, db_task
 
     assert Lead.objects.count() == 2  # posts 1 and 4
     added = len(on) - len(off)
-    assert added <= CAPTURE_QUERY_BUDGET, "\n".join(on)
+    assert added <= CAPTURE_QUERY_BUDGET.get(connection.vendor, 9), "\n".join(on)
     task_inserts = [sql for sql in on if "dbtaskresult" in sql.lower()]
     assert len(task_inserts) == 1, "one background task per captured lead"
 

@@ -4,7 +4,8 @@ import pytest
 from django.db.models.signals import post_save, pre_save
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from wagtail_crm.importing.inserts import create_instance, insert_instance
+from wagtail_crm import indexing
+from wagtail_crm.lean_insert import create_instance, insert_instance, insert_linked
 from wagtail_crm.models import Contact, Lead, Phone
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,47 @@ def test_create_instance_sends_save_signals_and_converts_values():
     assert saved.consent is True
     assert saved.status == Lead.Status.NEW
     assert list(saved.tags.all()) == []
+
+
+def test_insert_linked_writes_a_card_and_the_rows_pointing_to_it(
+    django_assert_num_queries,
+):
+    """A new contact, its phone and a lead: one statement on PostgreSQL."""
+    from django.db import connection
+
+    contact = Contact(first_name="Pyotr", last_name="Sidorov", email="p@x.ru")
+    contact.set_keys()
+    phone = Phone(contact=contact, e164="+79161234567", kind="mobile")
+    lead = Lead(name="Pyotr Sidorov", email="p@x.ru", contact=contact)
+    posted = []
+
+    def on_post(sender, instance, created, **kwargs):
+        posted.append((instance.pk, instance.contact_id, created))
+
+    post_save.connect(on_post, sender=Lead)
+    try:
+        expected = 1 if connection.vendor == "postgresql" else 3
+        # Index updates deferred, as in a capture: only the INSERTs count.
+        with indexing.deferred(), django_assert_num_queries(expected):
+            insert_linked(
+                contact,
+                [(phone, "contact_id"), (lead, "contact_id")],
+                signals=[lead],
+            )
+    finally:
+        post_save.disconnect(on_post, sender=Lead)
+    assert contact.pk and phone.pk and lead.pk
+    assert posted == [(lead.pk, contact.pk, True)]
+    assert Phone.objects.get(pk=phone.pk).contact_id == contact.pk
+    saved = Lead.objects.get(pk=lead.pk)
+    assert saved.contact_id == contact.pk and saved.name == "Pyotr Sidorov"
+    assert not contact._state.adding and lead._state.db == "default"
+
+
+def test_insert_linked_writes_rows_of_an_existing_card():
+    contact = Contact.objects.create(first_name="Olga", email="o@x.ru")
+    phone = Phone(contact=contact, e164="+74957654321")
+    lead = Lead(name="Olga", contact=contact, data={"Комментарий": "нужен счёт"})
+    insert_linked(None, [(phone, None), (lead, None)], signals=[lead])
+    assert list(contact.phones.values_list("e164", flat=True)) == ["+74957654321"]
+    assert Lead.objects.get(pk=lead.pk).data == {"Комментарий": "нужен счёт"}

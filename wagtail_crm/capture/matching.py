@@ -10,7 +10,7 @@ from django.db import connections, router
 
 from .. import indexing
 from ..dedup import ContactIndex, OrganizationIndex, email_key, organization_name_key
-from ..importing.inserts import insert_instance
+from ..lean_insert import insert_linked
 from ..models import Contact, Organization, Phone
 
 
@@ -119,15 +119,41 @@ def find_contact(*, email, phones, first, last):
     return contacts[found.pk] if found else None
 
 
+class ContactMatch:
+    """The contact of a submission — an existing card, or a new one not
+    written yet — and the phone it lacks (``phones``, not written yet)."""
+
+    def __init__(self, contact, *, new, phones):
+        self.contact = contact
+        self.new = new
+        self.phones = phones
+
+    def save_with(self, lead):
+        """Write the new contact and phone, if any, with the new ``lead`` (its
+        save signals sent): one statement on PostgreSQL. The contact is
+        written as the import writes its cards: the same columns and keys,
+        its index update recorded (deferred in a capture), no ``post_save``
+        of ``Contact`` or ``Phone``."""
+        if self.new:
+            self.contact.set_keys()
+            children = [(phone, "contact_id") for phone in self.phones]
+            children.append((lead, "contact_id"))
+            insert_linked(self.contact, children, signals=[lead])
+            indexing.record_saved(self.contact)
+        else:
+            children = [(phone, None) for phone in self.phones]
+            insert_linked(None, [*children, (lead, None)], signals=[lead])
+
+
 def match_contact(submission, parsed_phone, organization, owner):
-    """The existing contact of this person, enriched, or a new one."""
+    """The :class:`ContactMatch` of this person (an existing contact is
+    enriched at once), or None."""
     email = email_key(submission.text("email"))
     phones = [parsed_phone.e164] if parsed_phone else []
     first, last = split_name(submission)
     if not (email or phones):
         return None
     contact = find_contact(email=email, phones=phones, first=first, last=last)
-    known_phones = set()
     if contact is None and not submission.create_contact:
         return None
     if contact is None:
@@ -139,12 +165,13 @@ def match_contact(submission, parsed_phone, organization, owner):
             organization=organization,
             owner=owner,
         )
-        _insert_contact(contact)
+        known_phones = set()
     else:
         _enrich(contact, email=email, organization=organization)
         known_phones = contact.known_phones
+    new_phones = []
     if parsed_phone and parsed_phone.e164 not in known_phones:
-        insert_instance(
+        new_phones.append(
             Phone(
                 contact=contact,
                 e164=parsed_phone.e164,
@@ -152,16 +179,7 @@ def match_contact(submission, parsed_phone, organization, owner):
                 kind=parsed_phone.kind,
             )
         )
-    return contact
-
-
-def _insert_contact(contact):
-    """``contact.save()`` in one lean INSERT, as the import writes its cards:
-    the same columns and keys, and its index update recorded (deferred in a
-    capture). Like the import, no ``post_save`` signal of ``Contact``."""
-    contact.set_keys()
-    if insert_instance(contact):
-        indexing.record_saved(contact)
+    return ContactMatch(contact, new=contact.pk is None, phones=new_phones)
 
 
 def _enrich(contact, *, email, organization):

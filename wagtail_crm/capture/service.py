@@ -22,7 +22,7 @@ from taggit.models import Tag
 
 from .. import hooks, indexing
 from ..dedup import email_key, organization_name_key
-from ..importing.inserts import create_instance
+from ..lean_insert import create_instance
 from ..models import Lead, Pipeline, TaggedLead
 from ..phones import parse_phones
 from . import locks, matching, routing
@@ -128,11 +128,13 @@ def _save_lead(submission, request, prepared):
         organization = matching.match_organization(
             submission.text("company"), owner, create=submission.create_contact
         )
-        contact = matching.match_contact(submission, parsed_phone, organization, owner)
+        match = matching.match_contact(submission, parsed_phone, organization, owner)
+        contact = match.contact if match else None
         owner = owner or routing.route(submission, contact, request)
         if contact is not None and contact.owner_id is None and owner is not None:
             contact.owner = owner
-            contact.save(update_fields=["owner", "updated_at"])
+            if not match.new:
+                contact.save(update_fields=["owner", "updated_at"])
         if organization is not None:
             organization_id = organization.pk
         else:
@@ -146,9 +148,13 @@ def _save_lead(submission, request, prepared):
             contact=contact,
             owner=owner,
         )
-        # save()'s signals and row, without ClusterableModel.save()'s walk over
-        # the lead's (still empty) child relations; the e-mail is keyed already.
-        create_instance(lead)
+        # The new contact and phone, if any, and the lead: save()'s signals
+        # and rows of the lead, without ClusterableModel.save()'s walk over its
+        # (still empty) child relations; the e-mail is keyed already.
+        if match is not None:
+            match.save_with(lead)
+        else:
+            create_instance(lead)
         if submission.tags:
             _tag(lead, submission.tags)
     _enqueue_followups(lead.pk, records.as_list())

@@ -13,8 +13,7 @@ SQLite (3.35+) and PostgreSQL, as Django itself relies on.
 
 from __future__ import annotations
 
-from django.db import connections, models, router
-from django.db.models import signals
+from django.db import connections, router
 
 from .arrays import array_param
 
@@ -143,103 +142,3 @@ class RowInserter:
                     raise RuntimeError("INSERT returned fewer rows than it wrote")
                 pks.extend(row[0] for row in returned)
         return pks
-
-
-def _single_row_statement(model, db):
-    """(fields, SQL) of a one-row INSERT of ``model`` returning its pk, or None
-    where ``save()`` must do it (no RETURNING, inherited, generated or
-    database-default columns). Kept per model and database."""
-    key = (model, db)
-    if key not in _STATEMENTS:
-        connection = connections[db]
-        meta = model._meta
-        # All but an auto-incremented pk, as save() sends them.
-        fields = [
-            field for field in meta.concrete_fields if field is not meta.auto_field
-        ]
-        if (
-            not connection.features.can_return_rows_from_bulk_insert
-            or meta.parents
-            or any(getattr(field, "generated", False) for field in fields)
-            or any(field.has_db_default() for field in fields)
-        ):
-            _STATEMENTS[key] = None
-        else:
-            quote = connection.ops.quote_name
-            table = quote(meta.db_table)
-            _STATEMENTS[key] = (
-                fields,
-                # Text columns whose str values go to the database as they are.
-                [type(field) in _PLAIN_TEXT_FIELDS for field in fields],
-                f"INSERT INTO {table} "
-                f"({', '.join(quote(field.column) for field in fields)}) "
-                f"VALUES ({', '.join(['%s'] * len(fields))}) "
-                f"RETURNING {table}.{quote(meta.pk.column)}",
-            )
-    return _STATEMENTS[key]
-
-
-_STATEMENTS = {}
-_PLAIN_TEXT_FIELDS = {
-    models.CharField,
-    models.TextField,
-    models.EmailField,
-    models.URLField,
-    models.SlugField,
-}
-
-
-def insert_instance(instance) -> bool:
-    """INSERT the new ``instance`` in one lean statement, without ``save()``.
-
-    Every concrete field gets what ``save()`` would write (``pre_save()`` —
-    auto_now timestamps and the like — then ``get_db_prep_save()``), and the
-    instance gets its pk and is marked saved. No ``pre_save``/``post_save``
-    signal is sent and no custom ``save()`` runs: the caller does what they
-    would (see :func:`create_instance`). Returns True; False when the model
-    or database needs ``save()``, which then saved the instance instead.
-    """
-    model = type(instance)
-    db = router.db_for_write(model, instance=instance)
-    statement = _single_row_statement(model, db)
-    if statement is None:
-        instance.save(force_insert=True, using=db)
-        return False
-    fields, plain, sql = statement
-    connection = connections[db]
-    params = []
-    for field, is_text in zip(fields, plain, strict=True):
-        value = field.pre_save(instance, True)
-        if not (is_text and type(value) is str):
-            value = field.get_db_prep_save(value, connection)
-        params.append(value)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        instance.pk = cursor.fetchone()[0]
-    instance._state.adding = False
-    instance._state.db = db
-    return True
-
-
-def create_instance(instance):
-    """Save the new ``instance`` as ``save()`` would, signals included, with
-    the lean INSERT of :func:`insert_instance`: for models whose ``save()``
-    does nothing but write the row (``ClusterableModel.save()`` of a
-    childless instance, for one, costs more than the INSERT)."""
-    model = type(instance)
-    db = router.db_for_write(model, instance=instance)
-    if _single_row_statement(model, db) is None:
-        instance.save(force_insert=True, using=db)
-        return
-    signals.pre_save.send(
-        sender=model, instance=instance, raw=False, using=db, update_fields=None
-    )
-    insert_instance(instance)
-    signals.post_save.send(
-        sender=model,
-        instance=instance,
-        created=True,
-        update_fields=None,
-        raw=False,
-        using=db,
-    )

@@ -1,0 +1,230 @@
+"""New rows written with one lean INSERT each, without ``Model.save()``.
+
+A form post that captures a lead writes a contact, its phone and the lead.
+``save()`` costs more than the INSERT it sends (``ClusterableModel.save()``
+walks the child relations of a card that has none yet; every field is
+compiled again on every call). These helpers send what ``save()`` would send —
+every concrete field's ``pre_save()`` and ``get_db_prep_save()`` — with a
+statement built once per model, and on PostgreSQL write a card and the rows
+that point to it in one statement (one round trip instead of three).
+
+``insert_instance()`` and ``insert_linked()`` send no signals and run no custom
+``save()``: the caller does what those would (``Contact.set_keys()``, the index
+update). ``create_instance()`` and the ``signals`` of ``insert_linked()`` send
+``pre_save``/``post_save`` as ``save()`` does.
+"""
+
+from django.db import connections, models, router
+from django.db.models.signals import post_save, pre_save
+
+_STATEMENTS = {}
+_PLAIN_TEXT_FIELDS = {
+    models.CharField,
+    models.TextField,
+    models.EmailField,
+    models.URLField,
+    models.SlugField,
+}
+
+
+class _Statement:
+    """The INSERT of one row of a model, and how to prepare its values."""
+
+    def __init__(self, model, connection):
+        meta = model._meta
+        # All but an auto-incremented pk, as save() sends them.
+        self.fields = [
+            field for field in meta.concrete_fields if field is not meta.auto_field
+        ]
+        # Text columns whose str values go to the database as they are.
+        self.plain = [type(field) in _PLAIN_TEXT_FIELDS for field in self.fields]
+        quote = connection.ops.quote_name
+        self.table = quote(meta.db_table)
+        self.columns = [quote(field.column) for field in self.fields]
+        self.pk_column = quote(meta.pk.column)
+        self.sql = (
+            f"INSERT INTO {self.table} ({', '.join(self.columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(self.fields))}) "
+            f"RETURNING {self.table}.{self.pk_column}"
+        )
+
+    def params(self, instance, connection):
+        params = []
+        for field, is_text in zip(self.fields, self.plain, strict=True):
+            value = field.pre_save(instance, True)
+            if not (is_text and type(value) is str):
+                value = field.get_db_prep_save(value, connection)
+            params.append(value)
+        return params
+
+
+def _statement(model, db):
+    """The :class:`_Statement` of ``model`` on ``db``, or None where ``save()``
+    must write the row (no RETURNING, inherited, generated or database-default
+    columns). Kept per model and database."""
+    key = (model, db)
+    if key not in _STATEMENTS:
+        connection = connections[db]
+        meta = model._meta
+        fields = meta.concrete_fields
+        lean = (
+            connection.features.can_return_rows_from_bulk_insert
+            and not meta.parents
+            and not any(getattr(field, "generated", False) for field in fields)
+            and not any(field.has_db_default() for field in fields)
+        )
+        _STATEMENTS[key] = _Statement(model, connection) if lean else None
+    return _STATEMENTS[key]
+
+
+def _mark_saved(instance, pk, db):
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = db
+
+
+def insert_instance(instance) -> bool:
+    """INSERT the new ``instance`` in one lean statement, without ``save()``.
+
+    Every concrete field gets what ``save()`` would write (``pre_save()`` —
+    auto_now timestamps and the like — then ``get_db_prep_save()``), and the
+    instance gets its pk and is marked saved. No ``pre_save``/``post_save``
+    signal is sent and no custom ``save()`` runs. Returns True; False when
+    the model or database needs ``save()``, which then saved the instance.
+    """
+    model = type(instance)
+    db = router.db_for_write(model, instance=instance)
+    statement = _statement(model, db)
+    if statement is None:
+        instance.save(force_insert=True, using=db)
+        return False
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params(instance, connection))
+        _mark_saved(instance, cursor.fetchone()[0], db)
+    return True
+
+
+def _send_pre_save(instance, db):
+    pre_save.send(
+        sender=type(instance),
+        instance=instance,
+        raw=False,
+        using=db,
+        update_fields=None,
+    )
+
+
+def _send_post_save(instance, db):
+    post_save.send(
+        sender=type(instance),
+        instance=instance,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=db,
+    )
+
+
+def create_instance(instance):
+    """Save the new ``instance`` as ``save()`` would, signals included, with
+    the lean INSERT of :func:`insert_instance`: for models whose ``save()``
+    does nothing but write the row."""
+    insert_linked(None, [(instance, None)], signals=[instance])
+
+
+def insert_linked(parent, children, *, signals=()):
+    """INSERT the new ``parent`` (or None) and the new ``children``.
+
+    ``children`` are ``(instance, attname)`` pairs: the child's foreign key
+    ``attname`` (``"contact_id"``…) gets the parent's new pk; with ``None`` the
+    child is written as it is. The instances in ``signals`` get ``pre_save``
+    before anything is written and ``post_save`` after, as ``save()`` sends
+    them. On PostgreSQL everything is one statement (data-modifying CTEs);
+    elsewhere one INSERT each, the parent first.
+    """
+    instances = [child for child, _attname in children]
+    if parent is not None:
+        instances.insert(0, parent)
+    db = router.db_for_write(type(instances[0]), instance=instances[0])
+    statements = [_statement(type(instance), db) for instance in instances]
+    if None in statements or any(
+        router.db_for_write(type(instance), instance=instance) != db
+        for instance in instances
+    ):
+        _save_each(parent, children, signals)
+        return
+    for instance in signals:
+        _send_pre_save(instance, db)
+    connection = connections[db]
+    if connection.vendor == "postgresql" and len(instances) > 1:
+        _insert_in_one_statement(parent, children, statements, connection, db)
+    else:
+        if parent is not None:
+            insert_instance(parent)
+        for child, attname in children:
+            if attname:
+                setattr(child, attname, parent.pk)
+            insert_instance(child)
+    for instance in signals:
+        _send_post_save(instance, db)
+
+
+def _save_each(parent, children, signals):
+    """Where no lean INSERT can be used: ``save()`` (or the INSERT) per row."""
+    if parent is not None:
+        _save_one(parent, signals)
+    for child, attname in children:
+        if attname:
+            setattr(child, attname, parent.pk)
+        _save_one(child, signals)
+
+
+def _save_one(instance, signals):
+    if instance in signals:
+        instance.save(force_insert=True)  # sends its own signals
+    else:
+        insert_instance(instance)
+
+
+def _insert_in_one_statement(parent, children, statements, connection, db):
+    """``WITH p AS (INSERT … RETURNING id), c1 AS (INSERT … VALUES (…,
+    (SELECT id FROM p)) RETURNING id), … SELECT`` the new pks."""
+    parts, params, names = [], [], []
+    offset = 0
+    if parent is not None:
+        statement = statements[0]
+        parts.append(f"p AS ({statement.sql})")
+        params.extend(statement.params(parent, connection))
+        names.append("p")
+        offset = 1
+    for number, (child, attname) in enumerate(children):
+        statement = statements[offset + number]
+        values = statement.params(child, connection)
+        marks = ["%s"] * len(values)
+        if attname:
+            index = next(
+                i
+                for i, field in enumerate(statement.fields)
+                if field.attname == attname
+            )
+            marks[index] = f"(SELECT p.{statements[0].pk_column} FROM p)"
+            del values[index]
+        name = f"c{number}"
+        columns = ", ".join(statement.columns)
+        parts.append(
+            f"{name} AS (INSERT INTO {statement.table} ({columns}) "
+            f"VALUES ({', '.join(marks)}) RETURNING {statement.pk_column})"
+        )
+        params.extend(values)
+        names.append(name)
+    selects = ", ".join(f"(SELECT * FROM {name})" for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {selects}", params)
+        pks = cursor.fetchone()
+    if parent is not None:
+        _mark_saved(parent, pks[0], db)
+    for pk, (child, attname) in zip(pks[offset:], children, strict=True):
+        if attname:
+            setattr(child, attname, parent.pk)
+        _mark_saved(child, pk, db)

@@ -105,24 +105,15 @@ def insert_instance(instance) -> bool:
     return True
 
 
-def _send_pre_save(instance, db):
-    pre_save.send(
+def _send(signal, instance, db, **extra):
+    """``pre_save``/``post_save`` of a new row, as ``save()`` sends them."""
+    signal.send(
         sender=type(instance),
         instance=instance,
         raw=False,
         using=db,
         update_fields=None,
-    )
-
-
-def _send_post_save(instance, db):
-    post_save.send(
-        sender=type(instance),
-        instance=instance,
-        created=True,
-        update_fields=None,
-        raw=False,
-        using=db,
+        **extra,
     )
 
 
@@ -155,7 +146,7 @@ def insert_linked(parent, children, *, signals=()):
         _save_each(parent, children, signals)
         return
     for instance in signals:
-        _send_pre_save(instance, db)
+        _send(pre_save, instance, db)
     connection = connections[db]
     if connection.vendor == "postgresql" and len(instances) > 1:
         _insert_in_one_statement(parent, children, statements, connection, db)
@@ -167,7 +158,7 @@ def insert_linked(parent, children, *, signals=()):
                 setattr(child, attname, parent.pk)
             insert_instance(child)
     for instance in signals:
-        _send_post_save(instance, db)
+        _send(post_save, instance, db, created=True)
 
 
 def _save_each(parent, children, signals):

@@ -38,6 +38,8 @@ _LENGTHS = {
     "website": 200,
 }
 _url_validator = URLValidator()
+# 1C's "ИНН/КПП" column: "7705000001/770501001"; the INN is the tax id.
+_INN_KPP_RE = re.compile(r"^(\d{10}|\d{12})\s*/\s*\d{9}$")
 
 
 @lru_cache(maxsize=4096)
@@ -190,7 +192,7 @@ class RowParser:
             self._parse_website(parsed, header, text)
         elif field_name in ("organization", "tax_id", "address"):
             key = "name" if field_name == "organization" else field_name
-            value = tax_id_key(text) if field_name == "tax_id" else text
+            value = _tax_id(text) if field_name == "tax_id" else text
             if self._fits(parsed, field_name, header, value):
                 parsed.organization.setdefault(key, value)
         elif self._fits(parsed, field_name, header, text):
@@ -265,6 +267,11 @@ class RowParser:
             ):
                 if value and self._fits(parsed, key, key, value):
                     parsed.contact.setdefault(key, value)
+
+
+def _tax_id(text):
+    inn_kpp = _INN_KPP_RE.match(text)
+    return inn_kpp.group(1) if inn_kpp else tax_id_key(text)
 
 
 def _move_to_organization(parsed):

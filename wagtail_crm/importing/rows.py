@@ -137,6 +137,14 @@ class RowParser:
         self.region = default_region(region) or ""
         self.area_code = default_area_code(area_code)
         self.max_length = crm_settings.IMPORT_MAX_CELL_LENGTH
+        # A sheet whose only name column is "Имя" / "First name" keeps whole
+        # names in it ("Иванов Иван Иванович"): those are split like a full name.
+        fields = {field_name for _index, field_name, _header in self.columns}
+        self.first_is_whole_name = "first_name" in fields and not fields & {
+            "full_name",
+            "last_name",
+            "middle_name",
+        }
 
     def parse(self, row) -> ParsedRow:
         parsed = ParsedRow(row.number)
@@ -185,7 +193,9 @@ class RowParser:
         elif field_name == "crm_id":
             if text.isdigit():
                 parsed.crm_id = int(text)
-        elif field_name == "full_name":
+        elif field_name == "full_name" or (
+            field_name == "first_name" and self.first_is_whole_name and " " in text
+        ):
             last, first, middle = split_full_name(text)
             parsed.contact.setdefault("_split", (last, first, middle))
         elif field_name == "website":

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.import_files import write_csv
+from tests.import_files import write_csv, write_xlsx
 from wagtail_crm.importing.pipeline import ImportOptions, prepare, run_import
 from wagtail_crm.models import Contact, Organization
 
@@ -680,3 +680,151 @@ def test_albanian_csv_with_a_repeated_client(tmp_path):
     assert [p[0] for p in phones(arber)] == ["+355691234567"]
     assert arber.organization.name == "Alba Shpk"
     assert_reimport_creates_nothing(path, region="AL")
+
+
+def test_hand_made_sheet_with_everyday_headers(tmp_path):
+    """Headers people type themselves: numbered phone columns, abbreviations,
+    "ФИО контактного лица", "Наименование контрагента"."""
+    path = write_csv(
+        tmp_path / "база клиентов.csv",
+        [
+            [
+                "№ п/п",
+                "Наименование контрагента",
+                "ФИО контактного лица",
+                "Должность контактного лица",
+                "Телефон 1",
+                "Телефон 2",
+                "Тел. моб.",
+                "Тел./факс",
+                "E-mail адрес",
+                "Сайт компании",
+                "Город",
+                "Заметка",
+            ],
+            [
+                "1",
+                "ООО «Вектор»",
+                "Иванов Иван Иванович",
+                "Директор",
+                "+7 (495) 111-22-33",
+                "8 (495) 111-22-34 доб. 5",
+                "8 916 111-22-33",
+                "факс +7 (495) 111-22-35",
+                "ivanov@vector.ru",
+                "www.vector.ru",
+                "Москва",
+                "Звонить до обеда",
+            ],
+        ],
+        encoding="cp1251",
+        delimiter=";",
+    )
+    assert mapped(path) == {
+        "Наименование контрагента": "organization",
+        "ФИО контактного лица": "full_name",
+        "Должность контактного лица": "job_title",
+        "Телефон 1": "phone",
+        "Телефон 2": "phone",
+        "Тел. моб.": "mobile_phone",
+        "Тел./факс": "phone",
+        "E-mail адрес": "email",
+        "Сайт компании": "website",
+        "Заметка": "notes",
+    }
+    result = run(path)
+    assert result.errors == []
+    ivanov = Contact.objects.get()
+    assert (ivanov.last_name, ivanov.first_name, ivanov.job_title) == (
+        "Иванов",
+        "Иван",
+        "Директор",
+    )
+    assert phones(ivanov) == [
+        ("+74951112233", "", "work"),
+        ("+74951112234", "5", "work"),
+        ("+74951112235", "", "fax"),
+        ("+79161112233", "", "mobile"),
+    ]
+    assert ivanov.organization.website == "https://www.vector.ru"
+    assert_reimport_creates_nothing(path)
+
+
+def test_english_sheet_with_numbered_phone_columns(tmp_path):
+    path = write_csv(
+        tmp_path / "customers.csv",
+        [
+            ["Customer name", "Company", "Phone 1", "Phone 2", "Mobile", "Email"],
+            [
+                "John Smith",
+                "Contoso Ltd",
+                "+44 20 7946 0018",
+                "+44 20 7946 0019 ext. 12",
+                "07911 123456",
+                "john@contoso.com",
+            ],
+        ],
+    )
+    assert mapped(path, region="GB") == {
+        "Customer name": "full_name",
+        "Company": "organization",
+        "Phone 1": "phone",
+        "Phone 2": "phone",
+        "Mobile": "mobile_phone",
+        "Email": "email",
+    }
+    result = run(path, region="GB")
+    assert result.errors == []
+    john = Contact.objects.get()
+    assert (john.first_name, john.last_name) == ("John", "Smith")
+    assert [p[:2] for p in phones(john)] == [
+        ("+442079460018", ""),
+        ("+442079460019", "12"),
+        ("+447911123456", ""),
+    ]
+    assert_reimport_creates_nothing(path, region="GB")
+
+
+def test_only_an_imya_column_holding_whole_names(tmp_path):
+    """No "Фамилия" column: "Имя" holds "Иванов Иван Иванович", and is split;
+    a lone first name stays a first name."""
+    path = write_xlsx(
+        tmp_path / "clients.xlsx",
+        [
+            ["Имя", "Телефон", "E-mail", "Компания"],
+            ["Иванов Иван Иванович", "+7 916 123-45-67", "", "ООО Альфа"],
+            ["Анна", "+7 916 765-43-21", "anna@alfa.ru", "ООО Альфа"],
+            ["Петров Сергей", 89031112233, "", ""],
+        ],
+    )
+    assert mapped(path) == {
+        "Имя": "first_name",
+        "Телефон": "phone",
+        "E-mail": "email",
+        "Компания": "organization",
+    }
+    result = run(path)
+    assert result.errors == [] and result.created["contacts"] == 3
+    names = set(Contact.objects.values_list("last_name", "first_name", "middle_name"))
+    assert names == {
+        ("Иванов", "Иван", "Иванович"),
+        ("", "Анна", ""),
+        ("Петров", "Сергей", ""),
+    }
+    assert_reimport_creates_nothing(path)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a person is matched by e-mail or by phone with the same last name; "
+    "one with a first name and a phone only is not recognised again",
+)
+def test_reimport_of_a_first_name_only_contact_creates_nothing(tmp_path):
+    """Phone books (Google Contacts, Outlook) are full of "Сантехник Петя"-like
+    entries: a first name and a phone."""
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        [["First Name", "Last Name", "Phone 1 - Value"], ["Анна", "", "+79167654321"]],
+    )
+    run(path)
+    assert_reimport_creates_nothing(path)

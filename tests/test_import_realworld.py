@@ -828,3 +828,20 @@ def test_reimport_of_a_first_name_only_contact_creates_nothing(tmp_path):
     )
     run(path)
     assert_reimport_creates_nothing(path)
+
+
+def test_a_one_column_list_of_emails(tmp_path):
+    """A mailing list exported as one column: its title is the header."""
+    path = write_csv(
+        tmp_path / "subscribers.csv",
+        [["E-mail"], ["anna@example.ru"], ["Petr@Example.ru "], ["ANNA@example.ru"]],
+    )
+    assert mapped(path) == {"E-mail": "email"}
+    result = run(path)
+    assert result.errors == []
+    assert result.created["contacts"] == 2 and result.duplicates == 1
+    assert set(Contact.objects.values_list("email", flat=True)) == {
+        "anna@example.ru",
+        "petr@example.ru",
+    }
+    assert_reimport_creates_nothing(path)

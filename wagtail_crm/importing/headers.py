@@ -500,12 +500,15 @@ def detect_header(rows, table=None) -> HeaderGuess | None:
     above the header are passed over.
     """
     table = table or synonym_table()
-    best = None
+    best = lone = None
     for row in rows[:HEADER_SCAN_ROWS]:
         headers = [_header_text(value) for value in row.values]
         mapping = propose_mapping(headers, table)
         guess = HeaderGuess(row.number, headers, mapping)
         distinct = len({value for value in headers if value})
+        if lone is None and guess.recognised and distinct == 1:
+            # A list of one column ("Email"), unless a wider header is found.
+            lone = guess
         better = best is None or guess.recognised > best.recognised
         # A header merged over two rows is forward-filled into both: the data
         # starts below its last row.
@@ -516,7 +519,18 @@ def detect_header(rows, table=None) -> HeaderGuess | None:
         )
         if guess.recognised and distinct > 1 and (better or repeated):
             best = guess
-    return best
+    return best or _one_column(lone, rows)
+
+
+def _one_column(guess, rows):
+    """``guess`` if the sheet has a single column, so it is that column's title."""
+    if guess is None:
+        return None
+    index = next(i for i, field in enumerate(guess.mapping) if field)
+    for row in rows[:HEADER_SCAN_ROWS]:
+        if any(v not in ("", None) for i, v in enumerate(row.values) if i != index):
+            return None
+    return guess
 
 
 def _trimmed(headers):

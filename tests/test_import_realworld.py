@@ -845,3 +845,33 @@ def test_a_one_column_list_of_emails(tmp_path):
         "petr@example.ru",
     }
     assert_reimport_creates_nothing(path)
+
+
+def test_inn_typed_into_number_cells_keeps_its_leading_zero(tmp_path):
+    """Bashkir INNs start with 02: in a number cell Excel shows 274012345. The
+    same company from a 1C export (INN as text) is then recognised."""
+    numbers = write_xlsx(
+        tmp_path / "clients.xlsx",
+        [
+            ["Организация", "ИНН", "Телефон"],
+            ["ООО «Уфа-Сервис»", 274012345, 83472223344],
+            ["ИП Габдрахманов Ринат Маратович", 27401234567, ""],
+        ],
+    )
+    result = run(numbers)
+    assert result.errors == []
+    assert set(Organization.objects.values_list("tax_id", flat=True)) == {
+        "0274012345",
+        "027401234567",
+    }
+    text = write_csv(
+        tmp_path / "kontragenty.csv",
+        [
+            ["Наименование", "ИНН", "КПП"],
+            ['ООО "Уфа-Сервис"', "0274012345", "027401001"],
+        ],
+        encoding="cp1251",
+        delimiter=";",
+    )
+    assert_reimport_creates_nothing(text)
+    assert_reimport_creates_nothing(numbers)

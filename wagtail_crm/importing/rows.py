@@ -40,6 +40,8 @@ _LENGTHS = {
 _url_validator = URLValidator()
 # 1C's "ИНН/КПП" column: "7705000001/770501001"; the INN is the tax id.
 _INN_KPP_RE = re.compile(r"^(\d{10}|\d{12})\s*/\s*\d{9}$")
+# Where tax ids (INN, BIN/IIN) have a fixed number of digits.
+_INN_REGIONS = frozenset({"RU", "KZ"})
 
 
 @lru_cache(maxsize=4096)
@@ -202,7 +204,7 @@ class RowParser:
             self._parse_website(parsed, header, text)
         elif field_name in ("organization", "tax_id", "address"):
             key = "name" if field_name == "organization" else field_name
-            value = _tax_id(text) if field_name == "tax_id" else text
+            value = _tax_id(text, raw, self.region) if field_name == "tax_id" else text
             if self._fits(parsed, field_name, header, value):
                 parsed.organization.setdefault(key, value)
         elif self._fits(parsed, field_name, header, text):
@@ -279,7 +281,11 @@ class RowParser:
                     parsed.contact.setdefault(key, value)
 
 
-def _tax_id(text):
+def _tax_id(text, raw, region):
+    if region in _INN_REGIONS and isinstance(raw, int) and len(text) in (9, 11):
+        # An INN typed into a number cell lost its leading zero (02… of
+        # Bashkortostan, 0… of Kazakh IINs of the 2000s): 10 and 12 digits.
+        return text.zfill(len(text) + 1)
     inn_kpp = _INN_KPP_RE.match(text)
     return inn_kpp.group(1) if inn_kpp else tax_id_key(text)
 

@@ -875,3 +875,67 @@ def test_inn_typed_into_number_cells_keeps_its_leading_zero(tmp_path):
     )
     assert_reimport_creates_nothing(text)
     assert_reimport_creates_nothing(numbers)
+
+
+@pytest.mark.parametrize(
+    "header, field",
+    [
+        ("Mobile Number", "mobile_phone"),
+        ("Phone No.", "phone"),
+        ("Contact Number", "phone"),
+        ("Organisation Name", "organization"),
+        ("Company Website", "website"),
+        ("Job Position", "job_title"),
+        ("Мобильный номер", "mobile_phone"),
+        ("Телефон для связи", "phone"),
+        ("Контактный e-mail", "email"),
+        ("Web-сайт", "website"),
+        ("Адрес организации", "address"),
+        ("Nr. Tel", "phone"),
+        ("Numër telefoni", "phone"),
+    ],
+)
+def test_everyday_header_variants(tmp_path, header, field):
+    path = write_csv(
+        tmp_path / "list.csv",
+        [["Name", header], ["John Smith", "x"]],
+    )
+    assert mapped(path) == {"Name": "full_name", header: field}
+
+
+def test_albanian_sheet_with_short_headers(tmp_path):
+    path = write_xlsx(
+        tmp_path / "kontaktet.xlsx",
+        [
+            ["Emri Mbiemri", "Nr. Tel", "Nr. Cel", "Emaili", "Kompania", "NIPT"],
+            [
+                "Arbër Çela",
+                "04 222 3333",
+                355691234567,
+                "arber@alba.al",
+                "Alba Shpk",
+                "L12345678A",
+            ],
+            ["Elira Hoxha", "", "068 765 4321", "", "ALBA SH.P.K.", ""],
+        ],
+        title="Lista e kontakteve",
+    )
+    assert mapped(path, region="AL") == {
+        "Emri Mbiemri": "full_name",
+        "Nr. Tel": "phone",
+        "Nr. Cel": "mobile_phone",
+        "Emaili": "email",
+        "Kompania": "organization",
+        "NIPT": "tax_id",
+    }
+    result = run(path, region="AL")
+    assert result.errors == []
+    assert result.created["contacts"] == 2 and result.created["organizations"] == 1
+    arber = Contact.objects.get(last_name="Çela")
+    assert arber.first_name == "Arbër"
+    assert phones(arber) == [
+        ("+35542223333", "", "work"),
+        ("+355691234567", "", "mobile"),
+    ]
+    assert Organization.objects.get().tax_id == "L12345678A"
+    assert_reimport_creates_nothing(path, region="AL")

@@ -2,6 +2,8 @@
 the proposed mapping, the cards created, duplicates recognised, and a second
 import of the same file creating nothing new."""
 
+import io
+import json
 import zipfile
 
 import openpyxl
@@ -939,3 +941,30 @@ def test_albanian_sheet_with_short_headers(tmp_path):
     ]
     assert Organization.objects.get().tax_id == "L12345678A"
     assert_reimport_creates_nothing(path, region="AL")
+
+
+def test_command_line_import_of_a_bitrix24_leads_csv(tmp_path):
+    """`crm_import --json` twice, as in the docs: the second run creates nothing."""
+    rows = [
+        BITRIX_LEAD_HEADER,
+        ["1", "Заявка", "", "Ольга", "", "Смирнова", "", "", "", "+7 916 000-11-22"]
+        + ["olga@example.ru", "", "", "ИП Смирнова", "", "Сайт", "", "Новый"]
+        + ["", "", ""],
+        ["2", "Звонок", "", "", "", "", "", "", "не звонить", "", "", "", ""]
+        + ["", "", "Звонок", "", "Новый", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "LEAD.csv", rows, encoding="cp1251", delimiter=";")
+    out = io.StringIO()
+    call_command("crm_import", str(path), "--json", "--region", "RU", stdout=out)
+    first = json.loads(out.getvalue())
+    assert first["rows"] == 2
+    assert first["created"]["contacts"] == 1
+    assert first["created"]["organizations"] == 1
+    assert [(e["row"], e["column"]) for e in first["errors"]] == [
+        (3, "Рабочий телефон")
+    ]
+    out = io.StringIO()
+    call_command("crm_import", str(path), "--json", "--region", "RU", stdout=out)
+    second = json.loads(out.getvalue())
+    assert second["created"]["contacts"] == second["created"]["organizations"] == 0
+    assert counts() == (1, 1)

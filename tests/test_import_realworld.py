@@ -968,3 +968,26 @@ def test_command_line_import_of_a_bitrix24_leads_csv(tmp_path):
     second = json.loads(out.getvalue())
     assert second["created"]["contacts"] == second["created"]["organizations"] == 0
     assert counts() == (1, 1)
+
+
+def test_csv_where_excel_shortened_long_numbers(tmp_path):
+    """Excel writes a 12-digit number it shows as "3,55691E+11" into the CSV as
+    that text: its last digits are gone, so it is reported, never stored as
+    +355691000000; a number written in full is imported."""
+    path = write_csv(
+        tmp_path / "klientet.csv",
+        [
+            ["Emri", "Mbiemri", "Telefoni"],
+            ["Arbër", "Çela", "3,55691E+11"],
+            ["Elira", "Hoxha", "3,55687654321E+11"],
+        ],
+        encoding="cp1252",
+        delimiter=";",
+    )
+    result = run(path, region="AL")
+    assert [(e["row"], e["column"], e["value"]) for e in result.errors] == [
+        (2, "Telefoni", "3,55691E+11")
+    ]
+    assert not Contact.objects.filter(last_name="Çela").exists()
+    elira = Contact.objects.get()
+    assert [p[0] for p in phones(elira)] == ["+355687654321"]

@@ -991,3 +991,42 @@ def test_csv_where_excel_shortened_long_numbers(tmp_path):
     assert not Contact.objects.filter(last_name="Çela").exists()
     elira = Contact.objects.get()
     assert [p[0] for p in phones(elira)] == ["+355687654321"]
+
+
+def test_google_contacts_phone_labels_give_the_kind(tmp_path):
+    """Google's "Phone N - Label" says what each number is: a "Work Fax" is a
+    fax, a "Home" number a home phone, whatever the number looks like."""
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        [
+            [
+                "First Name",
+                "Last Name",
+                "Organization Name",
+                "Phone 1 - Label",
+                "Phone 1 - Value",
+                "Phone 2 - Label",
+                "Phone 2 - Value",
+                "Phone 3 - Label",
+                "Phone 3 - Value",
+            ],
+            [
+                "Ivan",
+                "Petrov",
+                "Vector LLC",
+                "Work Fax",
+                "+7 495 111-22-35",
+                "Home",
+                "+7 916 111-22-33",
+                "Custom",
+                "+7 495 111-22-33",
+            ],
+        ],
+    )
+    result = run(path)
+    assert result.errors == []
+    assert phones(Contact.objects.get()) == [
+        ("+74951112233", "", "work"),
+        ("+74951112235", "", "fax"),
+        ("+79161112233", "", "home"),
+    ]

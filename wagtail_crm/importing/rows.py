@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ..conf import crm_settings
 from ..dedup import email_key, person_name_key, tax_id_key
 from ..phones import default_area_code, default_region, parse_phones
-from .headers import PHONE_FIELDS, split_full_name
+from .headers import PHONE_FIELDS, header_key, split_full_name
 from .readers import column_letters
 
 # Cells that only say "nothing here".
@@ -139,6 +139,7 @@ class RowParser:
         self.region = default_region(region) or ""
         self.area_code = default_area_code(area_code)
         self.max_length = crm_settings.IMPORT_MAX_CELL_LENGTH
+        self.phone_labels = _phone_label_columns(self.columns, headers)
         # A sheet whose only name column is "Имя" / "First name" keeps whole
         # names in it ("Иванов Иван Иванович"): those are split like a full name.
         fields = {field_name for _index, field_name, _header in self.columns}
@@ -168,6 +169,10 @@ class RowParser:
                 continue
             if field_name == "notes":
                 notes.append(text)
+                continue
+            if index in self.phone_labels:
+                kind = _label_kind(row.values, self.phone_labels[index])
+                self._parse_phone(parsed, field_name, header, raw, kind)
                 continue
             self._parse_cell(parsed, field_name, header, raw, text)
         if notes:
@@ -223,11 +228,11 @@ class RowParser:
             return False
         return True
 
-    def _parse_phone(self, parsed, field_name, header, raw):
+    def _parse_phone(self, parsed, field_name, header, raw, kind=None):
         result = parse_phones(raw, region=self.region, area_code=self.area_code)
         for error in result.errors:
             parsed.errors.append(CellError(header, error.raw, str(error.message)))
-        kind = PHONE_FIELDS[field_name]
+        kind = kind or PHONE_FIELDS[field_name]
         target = parsed.org_phones if field_name == "org_phone" else parsed.phones
         for phone in result.phones:
             if kind and phone.kind != kind:
@@ -288,6 +293,39 @@ def _tax_id(text, raw, region):
         return text.zfill(len(text) + 1)
     inn_kpp = _INN_KPP_RE.match(text)
     return inn_kpp.group(1) if inn_kpp else tax_id_key(text)
+
+
+_PHONE_VALUE_RE = re.compile(r"^phone(\d+)value$")
+# The words of a phone's label ("Work Fax", "Мобильный") and the kind they give.
+_LABEL_KINDS = (
+    (re.compile(r"fax|факс|faks"), "fax"),
+    (re.compile(r"mobile|cell|моб|сотов|celular"), "mobile"),
+    (re.compile(r"home|дом|shtepi"), "home"),
+    (re.compile(r"work|office|business|раб|служ|pune"), "work"),
+)
+
+
+def _phone_label_columns(columns, headers):
+    """{column of "Phone 1 - Value": column of its "Phone 1 - Label"} (Google)."""
+    keys = [header_key(header) for header in headers]
+    labels = {}
+    for index, field_name, header in columns:
+        match = _PHONE_VALUE_RE.match(header_key(header))
+        if field_name != "phone" or not match:
+            continue
+        for key in (f"phone{match.group(1)}label", f"phone{match.group(1)}type"):
+            if key in keys:
+                labels[index] = keys.index(key)
+                break
+    return labels
+
+
+def _label_kind(values, index):
+    """The kind a Google label names, or None (no label, several, or another)."""
+    label = cell_text(values[index] if index < len(values) else "").casefold()
+    if not label or ";" in label or ":::" in label:
+        return None
+    return next((kind for pattern, kind in _LABEL_KINDS if pattern.search(label)), None)
 
 
 def _move_to_organization(parsed):

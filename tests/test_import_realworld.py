@@ -816,20 +816,31 @@ def test_only_an_imya_column_holding_whole_names(tmp_path):
     assert_reimport_creates_nothing(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a person is matched by e-mail or by phone with the same last name; "
-    "one with a first name and a phone only is not recognised again",
-)
 def test_reimport_of_a_first_name_only_contact_creates_nothing(tmp_path):
     """Phone books (Google Contacts, Outlook) are full of "Сантехник Петя"-like
-    entries: a first name and a phone."""
+    entries: a first name and a phone. They are recognised again by the phone
+    with the first name, and never taken for a person with a last name."""
     path = write_csv(
         tmp_path / "contacts.csv",
-        [["First Name", "Last Name", "Phone 1 - Value"], ["Анна", "", "+79167654321"]],
+        [
+            ["First Name", "Last Name", "Phone 1 - Value"],
+            ["Анна", "", "+79167654321"],
+            ["Сантехник Петя", "", "+79160001122"],
+            ["Анна", "", "+7 916 765-43-21"],
+        ],
     )
-    run(path)
+    first = run(path)
+    assert first.created["contacts"] == 2 and first.duplicates == 1
     assert_reimport_creates_nothing(path)
+    other = write_csv(
+        tmp_path / "other.csv",
+        [
+            ["First Name", "Last Name", "Phone 1 - Value"],
+            ["Анна", "Петрова", "+79167654321"],
+            ["Петя", "", "+79160001122"],
+        ],
+    )
+    assert run(other).created["contacts"] == 2
 
 
 def test_a_one_column_list_of_emails(tmp_path):

@@ -88,6 +88,16 @@ class ParsedRow:
     warnings: list[CellError] = field(default_factory=list)
 
     @property
+    def phone_match_key(self):
+        """The name a phone is matched with: the last name's key, or for a
+        person with a first name only, ``first_name_match_key()`` of it."""
+        if self.name_key is None:
+            self.name_key = person_name_key(self.contact.get("last_name", ""))
+        if self.name_key or self.contact.get("last_name"):
+            return self.name_key
+        return first_name_match_key(self.contact.get("first_name", ""))
+
+    @property
     def has_person(self):
         return bool(
             self.contact.get("last_name")
@@ -106,6 +116,16 @@ class ParsedRow:
     @property
     def has_organization(self):
         return bool(self.organization.get("name") or self.organization.get("tax_id"))
+
+
+# Marks a first-name key, so that it never equals a last name's key.
+FIRST_NAME_MARK = "="
+
+
+def first_name_match_key(first_name) -> str:
+    """The key a phone of a person without a last name is matched with."""
+    key = person_name_key(first_name or "")
+    return FIRST_NAME_MARK + key if key else ""
 
 
 def cell_text(value) -> str:

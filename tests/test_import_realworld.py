@@ -1041,3 +1041,26 @@ def test_google_contacts_phone_labels_give_the_kind(tmp_path):
         ("+74951112235", "", "fax"),
         ("+79161112233", "", "home"),
     ]
+
+
+def test_emails_pasted_from_a_mail_program(tmp_path):
+    """Addresses copied from Outlook or Thunderbird carry the display name, or
+    come from a web page as "mailto:" links."""
+    path = write_csv(
+        tmp_path / "list.csv",
+        [
+            ["ФИО", "E-mail"],
+            ["Петров Иван", "Иван Петров <Ivan.Petrov@vector.ru>"],
+            ["Сидорова Анна", '"Сидорова А." <anna@vector.ru>; <a.s@mail.ru>'],
+            ["Орлов Олег", "mailto:oleg@orlov.ru"],
+        ],
+    )
+    result = run(path)
+    assert result.errors == []
+    assert dict(Contact.objects.values_list("last_name", "email")) == {
+        "Петров": "ivan.petrov@vector.ru",
+        "Сидорова": "anna@vector.ru",
+        "Орлов": "oleg@orlov.ru",
+    }
+    assert "a.s@mail.ru" in Contact.objects.get(last_name="Сидорова").notes
+    assert_reimport_creates_nothing(path)

@@ -118,6 +118,7 @@ class ParsedRow:
         return bool(self.organization.get("name") or self.organization.get("tax_id"))
 
 
+_ANGLE_EMAIL_RE = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+?)\s*>", re.I)
 # Marks a first-name key, so that it never equals a last name's key.
 FIRST_NAME_MARK = "="
 
@@ -262,10 +263,15 @@ class RowParser:
 
     def _parse_email(self, parsed, field_name, header, text):
         target = parsed.org_emails if field_name == "org_email" else parsed.emails
+        if "<" in text:
+            # As mail programs copy it: "Иван Петров <ivan@vector.ru>".
+            text = " ".join(_ANGLE_EMAIL_RE.findall(text)) or text
         for part in re.split(r"[,;\s]+", text):
             if not part:
                 continue
             value = email_key(part.strip("<>()"))
+            if value.startswith("mailto:"):
+                value = value[7:]
             try:
                 validate_email(value)
             except ValidationError:

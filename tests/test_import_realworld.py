@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.import_files import write_csv, write_xlsx
+from wagtail_crm.importing import readers
 from wagtail_crm.importing.pipeline import ImportOptions, prepare, run_import
 from wagtail_crm.models import Contact, Organization
 
@@ -1064,3 +1065,20 @@ def test_emails_pasted_from_a_mail_program(tmp_path):
     }
     assert "a.s@mail.ru" in Contact.objects.get(last_name="Сидорова").notes
     assert_reimport_creates_nothing(path)
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+@pytest.mark.parametrize("name", ["clients.xls", "clients", "clients.XLSX"])
+def test_workbook_under_another_name(tmp_path, monkeypatch, reader, name):
+    """An .xlsx renamed to .xls (or stored without a suffix) is still read:
+    the format is told by the content."""
+    if reader == "openpyxl":
+        monkeypatch.setattr(readers, "CALAMINE_MAX_SHEET_BYTES", 0)
+    path = write_xlsx(
+        tmp_path / name,
+        [["ФИО", "Телефон"], ["Иванов Иван", 89161234567]],
+    )
+    assert mapped(path) == {"ФИО": "full_name", "Телефон": "phone"}
+    result = run(path)
+    assert result.errors == [] and result.created["contacts"] == 1
+    assert phones(Contact.objects.get()) == [("+79161234567", "", "mobile")]

@@ -1082,3 +1082,28 @@ def test_workbook_under_another_name(tmp_path, monkeypatch, reader, name):
     result = run(path)
     assert result.errors == [] and result.created["contacts"] == 1
     assert phones(Contact.objects.get()) == [("+79161234567", "", "mobile")]
+
+
+def test_1c_list_with_the_full_name_column_first(tmp_path):
+    """Columns in the order the user arranged the 1C list: "Наименование", the
+    name people use, is the organization whichever column comes first."""
+    path = write_xlsx(
+        tmp_path / "kontragenty.xlsx",
+        [
+            ["Полное наименование", "Наименование", "ИНН", "Телефон"],
+            [
+                'Общество с ограниченной ответственностью "Вектор"',
+                "Вектор ООО",
+                "7705000001",
+                "+7 495 111-22-33",
+            ],
+        ],
+        title="Контрагенты",
+    )
+    assert mapped(path) == {
+        "Наименование": "organization",
+        "ИНН": "tax_id",
+        "Телефон": "phone",
+    }
+    run(path)
+    assert Organization.objects.get().name == "Вектор ООО"

@@ -511,12 +511,23 @@ class HeaderGuess:
         return sum(1 for field in self.mapping if field)
 
 
+# Headers that give way to another column of the same field, wherever it is:
+# 1C lists "Полное наименование" next to the "Наименование" people use.
+_SECOND_CHOICE = {header_key("полное наименование")}
+
+
 def propose_mapping(headers, table=None) -> list[str]:
     table = table or synonym_table()
+    fields = [field_for_header(header, table) for header in headers]
+    first_choice = {
+        field
+        for header, field in zip(headers, fields, strict=True)
+        if field and header_key(header) not in _SECOND_CHOICE
+    }
     mapping, used = [], set()
-    for header in headers:
-        field = field_for_header(header, table)
-        if field and field not in MULTI_FIELDS and field in used:
+    for header, field in zip(headers, fields, strict=True):
+        second = field in first_choice and header_key(header) in _SECOND_CHOICE
+        if field and field not in MULTI_FIELDS and (field in used or second):
             field = ""
         used.add(field)
         mapping.append(field)

@@ -40,8 +40,9 @@ _LENGTHS = {
 _url_validator = URLValidator()
 # 1C's "ИНН/КПП" column: "7705000001/770501001"; the INN is the tax id.
 _INN_KPP_RE = re.compile(r"^(\d{10}|\d{12})\s*/\s*\d{9}$")
-# Where tax ids (INN, BIN/IIN) have a fixed number of digits.
-_INN_REGIONS = frozenset({"RU", "KZ"})
+# The digits an INN typed into a number cell may have lost its leading zero
+# from: Russian INNs have 10 or 12 digits, Kazakh BINs and IINs 12.
+_INN_SHORT_LENGTHS = {"RU": (9, 11), "KZ": (11,)}
 
 
 @lru_cache(maxsize=4096)
@@ -313,10 +314,9 @@ class RowParser:
 
 
 def _tax_id(text, raw, region):
-    if region in _INN_REGIONS and isinstance(raw, int) and len(text) in (9, 11):
-        # An INN typed into a number cell lost its leading zero (02… of
-        # Bashkortostan, 0… of Kazakh IINs of the 2000s): 10 and 12 digits.
-        return text.zfill(len(text) + 1)
+    if isinstance(raw, int) and len(text) in _INN_SHORT_LENGTHS.get(region, ()):
+        # 02… of Bashkortostan, 0… of Kazakh IINs of people born in the 2000s.
+        return "0" + text
     inn_kpp = _INN_KPP_RE.match(text)
     return inn_kpp.group(1) if inn_kpp else tax_id_key(text)
 

@@ -114,7 +114,7 @@ _LETTERS_RE = re.compile(r"[^\W\d_]")
 _MARK_HINT_RE = re.compile(r"[^\W\d_]|#")
 _NON_DIGITS_RE = re.compile(r"[^0-9]+")
 _EXCEL_FLOAT_RE = re.compile(r"^\s*(\+?\d{5,15})[.,]0+\s*$")
-_EXCEL_EXP_RE = re.compile(r"^\s*\d(?:[.,]\d+)?[eE]\+?\d{1,2}\s*$")
+_EXCEL_EXP_RE = re.compile(r"^\s*\d(?:[.,](\d+))?[eE]\+?(\d{1,2})\s*$")
 _DATE_RES = (
     re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}.*)?$"),
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}.*)?$"),
@@ -153,7 +153,10 @@ def _cell_to_text(value):
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     if "e" in text or "E" in text:
-        if _EXCEL_EXP_RE.match(text):
+        match = _EXCEL_EXP_RE.match(text)
+        # "7.9161234567E+10" holds every digit; "3,55691E+11" (a long number
+        # Excel shortened when saving CSV) has lost some and stays as it is.
+        if match and len(match.group(1) or "") >= int(match.group(2)):
             return _number_to_text(text.strip().replace(",", "."))
     elif "." in text or "," in text:
         match = _EXCEL_FLOAT_RE.match(text)
@@ -378,6 +381,15 @@ def parse_phones(value, region=None, area_code=None) -> PhoneParseResult:
     region = default_region(region)
     area_code = default_area_code(area_code)
     text = _cell_to_text(value)
+    if ("e" in text or "E" in text) and _EXCEL_EXP_RE.match(text):
+        # A number whose last digits were lost: never stored as a phone.
+        raw = text.strip()
+        result.errors.append(
+            PhoneError(
+                raw, _("“%(value)s” is not a valid phone number.") % {"value": raw}
+            )
+        )
+        return result
     if _looks_like_date(text):
         return _parse_into(result, [text], region, area_code)
     return _parse_into(result, _chunks(text), region, area_code)

@@ -20,13 +20,13 @@ from ..dedup import (
     ContactIndex,
     OrganizationIndex,
     organization_name_key,
-    person_name_key,
     phone_name_key,
     tax_id_key,
 )
 from ..dedup import email_key as _email_key
 from ..models import Contact, Organization, Phone
 from .arrays import array_param
+from .rows import FIRST_NAME_MARK, first_name_match_key
 
 # Keys per query: far below every database's limit on query parameters.
 _CHUNK = 5000
@@ -41,6 +41,7 @@ def batch_keys(parsed_rows):
         "org": set(),
         "tax": set(),
         "pairs": set(),  # (phone, last-name key) of the same row
+        "first_pairs": set(),  # (phone, first-name key) of a row without last name
     }
     for parsed in parsed_rows:
         if parsed.errors:
@@ -48,10 +49,10 @@ def batch_keys(parsed_rows):
         keys["email"].update(filter(None, map(_email_key, parsed.emails)))
         if parsed.phones:
             keys["phone"].update(phone.e164 for phone in parsed.phones)
-            name = parsed.name_key
-            if name is None:
-                name = person_name_key(parsed.contact.get("last_name", ""))
-            if name:
+            name = parsed.phone_match_key
+            if name.startswith(FIRST_NAME_MARK):
+                keys["first_pairs"].update((p.e164, name) for p in parsed.phones)
+            elif name:
                 keys["name"].add(name)
                 keys["pairs"].update((phone.e164, name) for phone in parsed.phones)
         if parsed.has_organization:
@@ -82,7 +83,7 @@ def lock_and_index(parsed_rows):
         lock_match_keys(
             f"{kind}:{key}"
             for kind, values in keys.items()
-            if kind not in ("name", "pairs")
+            if kind not in ("name", "pairs", "first_pairs")
             for key in values
         )
     return _contacts(keys), _organizations(keys)
@@ -142,6 +143,19 @@ def _contacts(keys):
                 *((phones, names) if phone_first else (names, phones)),
             )
             _add_pairs(index, found)
+    for chunk in _pair_chunks(keys["first_pairs"]):
+        # People without a last name: the phone's cards that have none either.
+        wanted = set(chunk)
+        found = _select(
+            f"SELECT p.contact_id, p.e164, c.first_name FROM {phone} p {join} "
+            f"{contact} c ON c.id = p.contact_id WHERE p.e164 {{}} "
+            "AND c.last_name_key = '' ORDER BY p.contact_id",
+            {e164 for e164, _name in chunk},
+        )
+        for pk, e164, first_name in sorted(found):
+            name = first_name_match_key(first_name)
+            if (e164, name) in wanted:
+                index.by_phone_name.setdefault(phone_name_key(e164, name), pk)
     return index
 
 

@@ -83,6 +83,16 @@ SYNONYMS = {
         "emri dhe mbiemri",
         "personi i kontaktit",
         "kontakti",
+        "фамилия имя",
+        "имя фамилия",
+        "фамилия и.о.",
+        "фио клиента",
+        "фио контактного лица",
+        "контактное лицо (фио)",
+        "client name",
+        "customer name",
+        "имя клиента",
+        "emri mbiemri",
     ],
     "last_name": [
         "last name",
@@ -141,6 +151,21 @@ SYNONYMS = {
         "другой email",
         "email рабочий",
         "email личный",
+        "e-mail адрес",
+        "email адрес",
+        "электронный адрес",
+        "business email",
+        "secondary email",
+        "alternate email",
+        "additional email addresses",
+        "контактный email",
+        "контактный e-mail",
+        "e-mail для связи",
+        "email для связи",
+        "электронная почта контакта",
+        "адрес эл. почты",
+        "адрес 2 эл. почты",
+        "адрес 3 эл. почты",
         "posta elektronike",
         "adresa e emailit",
         "emaili",
@@ -166,10 +191,25 @@ SYNONYMS = {
         "другой телефон",
         "телефон другой",
         "телефон для рассылок",
+        "основной телефон",
         "telefoni",
         "telefon",
         "nr. telefoni",
         "numri i telefonit",
+        "nr. i telefonit",
+        "phone no.",
+        "tel. no.",
+        "contact number",
+        "contact no.",
+        "alternate phone",
+        "контактный номер",
+        "телефон для связи",
+        "nr. tel.",
+        "numer telefoni",
+        "телефон контактного лица",
+        "телефон/факс",
+        "тел./факс",
+        "телефон, факс",
         "tel.",
     ],
     "mobile_phone": [
@@ -185,7 +225,17 @@ SYNONYMS = {
         "моб телефон",
         "сотовый",
         "сотовый телефон",
+        "телефон (моб.)",
+        "тел. моб.",
+        "моб.",
+        "mobile number",
+        "мобильный номер",
+        "номер мобильного",
+        "номер мобильного телефона",
+        "nr. cel",
         "телефон мобильный",
+        "телефон переносной",
+        "телефон в машине",
         "celulari",
         "celular",
         "nr. celulari",
@@ -200,8 +250,11 @@ SYNONYMS = {
         "рабочий телефон",
         "телефон рабочий",
         "служебный телефон",
+        "телефон (раб.)",
+        "тел. раб.",
         "рабочий прямой телефон",
         "прямой телефон",
+        "телефон раб. 2",
         "telefoni i punes",
     ],
     "home_phone": [
@@ -209,6 +262,8 @@ SYNONYMS = {
         "home phone 2",
         "домашний телефон",
         "телефон домашний",
+        "телефон (дом.)",
+        "телефон дом. 2",
         "telefoni i shtepise",
     ],
     "fax": [
@@ -218,6 +273,9 @@ SYNONYMS = {
         "other fax",
         "факс",
         "номер факса",
+        "рабочий факс",
+        "домашний факс",
+        "другой факс",
         "faks",
         "fax number",
     ],
@@ -226,9 +284,11 @@ SYNONYMS = {
         "position",
         "role",
         "organization title",
+        "job position",
         "organization 1 - title",
         "должность",
         "позиция",
+        "должность контактного лица",
         "pozicioni",
         "funksioni",
         "detyra",
@@ -246,6 +306,7 @@ SYNONYMS = {
         "комментарий",
         "комментарии",
         "заметки",
+        "заметка",
         "описание",
         "shenime",
         "shenim",
@@ -260,6 +321,7 @@ SYNONYMS = {
         "organisation",
         "organization name",
         "organization 1 - name",
+        "organisation name",
         "account",
         "account name",
         "associated company",
@@ -274,6 +336,12 @@ SYNONYMS = {
         "полное наименование",
         "компания контакта",
         "контрагент",
+        "наименование контрагента",
+        "наименование клиента",
+        "краткое наименование",
+        "сокращенное наименование",
+        "компания клиента",
+        "организация клиента",
         "название",
         "юрлицо",
         "юридическое лицо",
@@ -298,6 +366,9 @@ SYNONYMS = {
         "инн",
         "инн организации",
         "инн компании",
+        "инн/кпп",
+        "инн контрагента",
+        "инн клиента",
         "nipt",
         "nuis",
     ],
@@ -307,6 +378,7 @@ SYNONYMS = {
         "main phone",
         "телефон компании",
         "телефон организации",
+        "основной телефон организации",
         "telefoni i kompanise",
     ],
     "org_email": [
@@ -329,7 +401,13 @@ SYNONYMS = {
         "homepage",
         "сайт",
         "веб-сайт",
+        "веб-страница",
+        "web-страница",
         "адрес сайта",
+        "сайт компании",
+        "company website",
+        "сайт организации",
+        "web-сайт",
         "web",
         "faqja e internetit",
         "faqja web",
@@ -344,6 +422,7 @@ SYNONYMS = {
         "фактический адрес",
         "почтовый адрес",
         "адрес компании",
+        "адрес организации",
         "adresa",
         "adresa e biznesit",
     ],
@@ -357,7 +436,11 @@ _PATTERNS = [
     (re.compile(r"^(?:примечание|комментарий|note|notes)\d+$"), "notes"),
     (re.compile(r"^address\d+formatted$"), "address"),
     (re.compile(r"^(?:business|work)phone\d+$"), "work_phone"),
-    (re.compile(r"^телефон\d+$"), "phone"),
+    (re.compile(r"^(?:телефон|тел|phone|telephone|tel)\d+$"), "phone"),
+    (
+        re.compile(r"^(?:мобильный|мобильныйтелефон|mobile|mobilephone|cell)\d+$"),
+        "mobile_phone",
+    ),
     (re.compile(r"^email\d+$"), "email"),
 ]
 # amoCRM and others tag a header with its record: "Рабочий телефон (компания)".
@@ -428,12 +511,23 @@ class HeaderGuess:
         return sum(1 for field in self.mapping if field)
 
 
+# Headers that give way to another column of the same field, wherever it is:
+# 1C lists "Полное наименование" next to the "Наименование" people use.
+_SECOND_CHOICE = {header_key("полное наименование")}
+
+
 def propose_mapping(headers, table=None) -> list[str]:
     table = table or synonym_table()
+    fields = [field_for_header(header, table) for header in headers]
+    first_choice = {
+        field
+        for header, field in zip(headers, fields, strict=True)
+        if field and header_key(header) not in _SECOND_CHOICE
+    }
     mapping, used = [], set()
-    for header in headers:
-        field = field_for_header(header, table)
-        if field and field not in MULTI_FIELDS and field in used:
+    for header, field in zip(headers, fields, strict=True):
+        second = field in first_choice and header_key(header) in _SECOND_CHOICE
+        if field and field not in MULTI_FIELDS and (field in used or second):
             field = ""
         used.add(field)
         mapping.append(field)
@@ -447,12 +541,15 @@ def detect_header(rows, table=None) -> HeaderGuess | None:
     above the header are passed over.
     """
     table = table or synonym_table()
-    best = None
+    best = lone = None
     for row in rows[:HEADER_SCAN_ROWS]:
         headers = [_header_text(value) for value in row.values]
         mapping = propose_mapping(headers, table)
         guess = HeaderGuess(row.number, headers, mapping)
         distinct = len({value for value in headers if value})
+        if lone is None and guess.recognised and distinct == 1:
+            # A list of one column ("Email"), unless a wider header is found.
+            lone = guess
         better = best is None or guess.recognised > best.recognised
         # A header merged over two rows is forward-filled into both: the data
         # starts below its last row.
@@ -463,7 +560,18 @@ def detect_header(rows, table=None) -> HeaderGuess | None:
         )
         if guess.recognised and distinct > 1 and (better or repeated):
             best = guess
-    return best
+    return best or _one_column(lone, rows)
+
+
+def _one_column(guess, rows):
+    """``guess`` if the sheet has a single column, so it is that column's title."""
+    if guess is None:
+        return None
+    index = next(i for i, field in enumerate(guess.mapping) if field)
+    for row in rows[:HEADER_SCAN_ROWS]:
+        if any(v not in ("", None) for i, v in enumerate(row.values) if i != index):
+            return None
+    return guess
 
 
 def _trimmed(headers):

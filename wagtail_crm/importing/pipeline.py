@@ -29,7 +29,7 @@ from .headers import detect_header, header_key, propose_mapping, synonym_table
 from .parallel import ParsedBatches
 from .readers import ImportFileError, Row, limited_rows, open_table
 from .report import ImportResult
-from .rows import CellError, RowParser
+from .rows import CellError, RowParser, first_name_match_key
 from .statistics import PlannerStatistics
 from .writer import BatchWriter
 
@@ -322,7 +322,7 @@ class Importer:
                 email=email,
                 phones=phones,
                 last_name=last_name,
-                name_key=parsed.name_key,
+                name_key=parsed.phone_match_key,
             )
             if match:
                 return self._real_pk(match.pk) or match.pk
@@ -448,7 +448,7 @@ class Importer:
                 email=email,
                 phones=phones,
                 last_name=last_name,
-                name_key=parsed.name_key,
+                name_key=parsed.phone_match_key,
             )
             if match:
                 return batch.card("contact", match.pk), match.reason
@@ -459,6 +459,8 @@ class Importer:
         last_name = card.values.get("last_name", "")
         same = last_name == parsed.contact.get("last_name", "")
         name_key = parsed.name_key if same else None
+        if not last_name:  # a first name only: its phones match with it
+            name_key = first_name_match_key(card.values.get("first_name", ""))
         for email in parsed.emails or [""]:
             self.contacts.add(
                 card.key,

@@ -430,11 +430,25 @@ def _formula_warnings(scan, row):
 # Readers -----------------------------------------------------------------------
 
 
+# The names python-calamine and openpyxl read as a workbook; they choose their
+# reader by the file's name, so an .xlsx saved as "clients.xls" (or a stored
+# upload without a suffix) is handed to them as an open file instead.
+_XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+
+def _xlsx_named(path):
+    return os.path.splitext(str(path))[1].lower() in _XLSX_SUFFIXES
+
+
 def _open_calamine(path, name, names, scan):
-    from python_calamine import CalamineError, load_workbook
+    from python_calamine import CalamineError, CalamineWorkbook, load_workbook
 
     try:
-        workbook = load_workbook(path)
+        if _xlsx_named(path):
+            workbook = load_workbook(path)
+        else:
+            with open(path, "rb") as handle:
+                workbook = CalamineWorkbook.from_filelike(handle)
         data = workbook.get_sheet_by_name(name)
     except CalamineError as error:
         if "password" in str(error).lower() or "encrypt" in str(error).lower():
@@ -493,14 +507,17 @@ def _fill_merged(row, values, merged, anchors):
 
 
 def _open_openpyxl(path, name, member, names, scan):
+    handle = None if _xlsx_named(path) else open(path, "rb")  # noqa: SIM115
     try:
-        workbook, worksheet = _load_openpyxl_sheet(path, name, member)
+        workbook, worksheet = _load_openpyxl_sheet(handle or path, name, member)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        if handle is not None:
+            handle.close()
         raise ImportFileError(
             _("The workbook is damaged and cannot be read: %(error)s")
             % {"error": error}
         ) from error
-    return Table(names, name, _openpyxl_rows(workbook, worksheet, scan))
+    return Table(names, name, _openpyxl_rows(workbook, worksheet, scan, handle))
 
 
 def _load_openpyxl_sheet(path, name, member):
@@ -533,7 +550,7 @@ def _load_openpyxl_sheet(path, name, member):
     return reader.wb, worksheet
 
 
-def _openpyxl_rows(workbook, worksheet, scan):
+def _openpyxl_rows(workbook, worksheet, scan, handle=None):
     merged = _merged_by_row(scan.merged)
     anchors = {}
     formulas = scan.formulas
@@ -549,6 +566,8 @@ def _openpyxl_rows(workbook, worksheet, scan):
             yield row
     finally:
         workbook.close()
+        if handle is not None:
+            handle.close()
 
 
 # CSV ---------------------------------------------------------------------------

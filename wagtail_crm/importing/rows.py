@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ..conf import crm_settings
 from ..dedup import email_key, person_name_key, tax_id_key
 from ..phones import default_area_code, default_region, parse_phones
-from .headers import PHONE_FIELDS, split_full_name
+from .headers import PHONE_FIELDS, header_key, split_full_name
 from .readers import column_letters
 
 # Cells that only say "nothing here".
@@ -38,6 +38,11 @@ _LENGTHS = {
     "website": 200,
 }
 _url_validator = URLValidator()
+# 1C's "ИНН/КПП" column: "7705000001/770501001"; the INN is the tax id.
+_INN_KPP_RE = re.compile(r"^(\d{10}|\d{12})\s*/\s*\d{9}$")
+# The digits an INN typed into a number cell may have lost its leading zero
+# from: Russian INNs have 10 or 12 digits, Kazakh BINs and IINs 12.
+_INN_SHORT_LENGTHS = {"RU": (9, 11), "KZ": (11,)}
 
 
 @lru_cache(maxsize=4096)
@@ -84,6 +89,16 @@ class ParsedRow:
     warnings: list[CellError] = field(default_factory=list)
 
     @property
+    def phone_match_key(self):
+        """The name a phone is matched with: the last name's key, or for a
+        person with a first name only, ``first_name_match_key()`` of it."""
+        if self.name_key is None:
+            self.name_key = person_name_key(self.contact.get("last_name", ""))
+        if self.name_key or self.contact.get("last_name"):
+            return self.name_key
+        return first_name_match_key(self.contact.get("first_name", ""))
+
+    @property
     def has_person(self):
         return bool(
             self.contact.get("last_name")
@@ -102,6 +117,17 @@ class ParsedRow:
     @property
     def has_organization(self):
         return bool(self.organization.get("name") or self.organization.get("tax_id"))
+
+
+_ANGLE_EMAIL_RE = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+?)\s*>", re.I)
+# Marks a first-name key, so that it never equals a last name's key.
+FIRST_NAME_MARK = "="
+
+
+def first_name_match_key(first_name) -> str:
+    """The key a phone of a person without a last name is matched with."""
+    key = person_name_key(first_name or "")
+    return FIRST_NAME_MARK + key if key else ""
 
 
 def cell_text(value) -> str:
@@ -135,6 +161,15 @@ class RowParser:
         self.region = default_region(region) or ""
         self.area_code = default_area_code(area_code)
         self.max_length = crm_settings.IMPORT_MAX_CELL_LENGTH
+        self.phone_labels = _phone_label_columns(self.columns, headers)
+        # A sheet whose only name column is "Имя" / "First name" keeps whole
+        # names in it ("Иванов Иван Иванович"): those are split like a full name.
+        fields = {field_name for _index, field_name, _header in self.columns}
+        self.first_is_whole_name = "first_name" in fields and not fields & {
+            "full_name",
+            "last_name",
+            "middle_name",
+        }
 
     def parse(self, row) -> ParsedRow:
         parsed = ParsedRow(row.number)
@@ -156,6 +191,10 @@ class RowParser:
                 continue
             if field_name == "notes":
                 notes.append(text)
+                continue
+            if index in self.phone_labels:
+                kind = _label_kind(row.values, self.phone_labels[index])
+                self._parse_phone(parsed, field_name, header, raw, kind)
                 continue
             self._parse_cell(parsed, field_name, header, raw, text)
         if notes:
@@ -183,14 +222,16 @@ class RowParser:
         elif field_name == "crm_id":
             if text.isdigit():
                 parsed.crm_id = int(text)
-        elif field_name == "full_name":
+        elif field_name == "full_name" or (
+            field_name == "first_name" and self.first_is_whole_name and " " in text
+        ):
             last, first, middle = split_full_name(text)
             parsed.contact.setdefault("_split", (last, first, middle))
         elif field_name == "website":
             self._parse_website(parsed, header, text)
         elif field_name in ("organization", "tax_id", "address"):
             key = "name" if field_name == "organization" else field_name
-            value = tax_id_key(text) if field_name == "tax_id" else text
+            value = _tax_id(text, raw, self.region) if field_name == "tax_id" else text
             if self._fits(parsed, field_name, header, value):
                 parsed.organization.setdefault(key, value)
         elif self._fits(parsed, field_name, header, text):
@@ -209,11 +250,11 @@ class RowParser:
             return False
         return True
 
-    def _parse_phone(self, parsed, field_name, header, raw):
+    def _parse_phone(self, parsed, field_name, header, raw, kind=None):
         result = parse_phones(raw, region=self.region, area_code=self.area_code)
         for error in result.errors:
             parsed.errors.append(CellError(header, error.raw, str(error.message)))
-        kind = PHONE_FIELDS[field_name]
+        kind = kind or PHONE_FIELDS[field_name]
         target = parsed.org_phones if field_name == "org_phone" else parsed.phones
         for phone in result.phones:
             if kind and phone.kind != kind:
@@ -223,10 +264,15 @@ class RowParser:
 
     def _parse_email(self, parsed, field_name, header, text):
         target = parsed.org_emails if field_name == "org_email" else parsed.emails
+        if "<" in text:
+            # As mail programs copy it: "Иван Петров <ivan@vector.ru>".
+            text = " ".join(_ANGLE_EMAIL_RE.findall(text)) or text
         for part in re.split(r"[,;\s]+", text):
             if not part:
                 continue
             value = email_key(part.strip("<>()"))
+            if value.startswith("mailto:"):
+                value = value[7:]
             try:
                 validate_email(value)
             except ValidationError:
@@ -265,6 +311,47 @@ class RowParser:
             ):
                 if value and self._fits(parsed, key, key, value):
                     parsed.contact.setdefault(key, value)
+
+
+def _tax_id(text, raw, region):
+    if isinstance(raw, int) and len(text) in _INN_SHORT_LENGTHS.get(region, ()):
+        # 02… of Bashkortostan, 0… of Kazakh IINs of people born in the 2000s.
+        return "0" + text
+    inn_kpp = _INN_KPP_RE.match(text)
+    return inn_kpp.group(1) if inn_kpp else tax_id_key(text)
+
+
+_PHONE_VALUE_RE = re.compile(r"^phone(\d+)value$")
+# The words of a phone's label ("Work Fax", "Мобильный") and the kind they give.
+_LABEL_KINDS = (
+    (re.compile(r"fax|факс|faks"), "fax"),
+    (re.compile(r"mobile|cell|моб|сотов|celular"), "mobile"),
+    (re.compile(r"home|дом|shtepi"), "home"),
+    (re.compile(r"work|office|business|раб|служ|pune"), "work"),
+)
+
+
+def _phone_label_columns(columns, headers):
+    """{column of "Phone 1 - Value": column of its "Phone 1 - Label"} (Google)."""
+    keys = [header_key(header) for header in headers]
+    labels = {}
+    for index, field_name, header in columns:
+        match = _PHONE_VALUE_RE.match(header_key(header))
+        if field_name != "phone" or not match:
+            continue
+        for key in (f"phone{match.group(1)}label", f"phone{match.group(1)}type"):
+            if key in keys:
+                labels[index] = keys.index(key)
+                break
+    return labels
+
+
+def _label_kind(values, index):
+    """The kind a Google label names, or None (no label, several, or another)."""
+    label = cell_text(values[index] if index < len(values) else "").casefold()
+    if not label or ";" in label or ":::" in label:
+        return None
+    return next((kind for pattern, kind in _LABEL_KINDS if pattern.search(label)), None)
 
 
 def _move_to_organization(parsed):

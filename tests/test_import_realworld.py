@@ -1107,3 +1107,34 @@ def test_1c_list_with_the_full_name_column_first(tmp_path):
     }
     run(path)
     assert Organization.objects.get().name == "Вектор ООО"
+
+
+@pytest.mark.parametrize(
+    ("header", "clients", "totals"),
+    [
+        (
+            ["Название организации", "Телефон", "Сумма, руб."],
+            [["ООО «Ромашка»", "8 495 222-33-44", 12000], ["ИП Сидоров", "", 8000]],
+            ["Итого:", "", 20000],
+        ),
+        (
+            ["Company", "Phone", "Amount"],
+            [["Acme Ltd", "+44 20 7946 0958", 120], ["Globex", "", 80]],
+            ["Total", "", 200],
+        ),
+    ],
+)
+def test_totals_line_under_a_hand_made_list_is_skipped(
+    tmp_path, header, clients, totals
+):
+    """A sheet kept by hand ends with its sums: that line is no client."""
+    path = write_xlsx(tmp_path / "clients.xlsx", [header, *clients, totals])
+    result = run(path, region="RU" if "Телефон" in header else "GB")
+    assert result.errors == []
+    assert result.skipped == 1
+    skipped = [e for e in result.entries if e["status"] == "skipped"]
+    assert [e["row"] for e in skipped] == [4]
+    assert totals[0] in str(skipped[0]["reason"])
+    assert sorted(Organization.objects.values_list("name", flat=True)) == sorted(
+        row[0] for row in clients
+    )

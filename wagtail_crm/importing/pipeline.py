@@ -356,6 +356,13 @@ class Importer:
                 reason=_("No name, e-mail or organization in this row."),
             )
             return entry
+        if parsed.totals_word:
+            entry.update(
+                status=rpt.SKIPPED,
+                reason=_("“%(word)s”: a totals line, not a client.")
+                % {"word": parsed.totals_word},
+            )
+            return entry
         organization = None
         if parsed.has_organization:
             organization, org_outcome = self._organization_for(parsed, batch)

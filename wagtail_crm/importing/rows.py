@@ -118,7 +118,30 @@ class ParsedRow:
     def has_organization(self):
         return bool(self.organization.get("name") or self.organization.get("tax_id"))
 
+    @property
+    def totals_word(self):
+        """The "Итого" / "Total" of a totals line under a hand-made list (its
+        only name is that word; no e-mail, phone or tax id), else ""."""
+        if self.emails or self.phones or self.org_phones or self.org_emails:
+            return ""
+        if self.organization.get("tax_id"):
+            return ""
+        names = [
+            value
+            for key, value in self.contact.items()
+            if key in ("last_name", "first_name", "middle_name") and value
+        ]
+        if self.organization.get("name"):
+            names.append(self.organization["name"])
+        if names and all(_TOTALS_RE.match(name) for name in names):
+            return names[0]
+        return ""
 
+
+# The word of a totals line: "Итого:", "Всего", "Total", "Grand total"…
+_TOTALS_RE = re.compile(
+    r"^(итого|итог|всего|total|totals|grand total|sum|gjithsej|totali)\s*:?$", re.I
+)
 _ANGLE_EMAIL_RE = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+?)\s*>", re.I)
 # Marks a first-name key, so that it never equals a last name's key.
 FIRST_NAME_MARK = "="

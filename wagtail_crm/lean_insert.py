@@ -151,18 +151,14 @@ def insert_linked(parent, children, *, signals=()):
     if connection.vendor == "postgresql" and len(instances) > 1:
         _insert_in_one_statement(parent, children, statements, connection, db)
     else:
-        if parent is not None:
-            insert_instance(parent)
-        for child, attname in children:
-            if attname:
-                setattr(child, attname, parent.pk)
-            insert_instance(child)
+        _save_each(parent, children, signals=())  # lean INSERTs, in order
     for instance in signals:
         _send(post_save, instance, db, created=True)
 
 
 def _save_each(parent, children, signals):
-    """Where no lean INSERT can be used: ``save()`` (or the INSERT) per row."""
+    """One row at a time, the parent first: ``save()`` for the instances in
+    ``signals``, the lean INSERT for the others."""
     if parent is not None:
         _save_one(parent, signals)
     for child, attname in children:

@@ -22,6 +22,7 @@ $(VENV)/.test-installed: $(VENV)/bin/python setup.cfg
 ## Start the example site with demo data on SQLite at http://127.0.0.1:8000/
 ## (the web server and one background worker; Ctrl-C stops both)
 demo: $(VENV)/.demo-installed
+	@test -f $(DEMO_DB) || rm -f $(DEMO_DB).demo  # a marker without its database
 	@cd example_site && $(PY) manage.py migrate --noinput -v0
 	@test -f $(DEMO_DB).demo || (cd example_site && $(PY) manage.py crm_demo) && touch $(DEMO_DB).demo
 	@echo ""

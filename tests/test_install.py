@@ -74,3 +74,24 @@ def test_demo_admin_can_log_in(client, demo_site):
 
     assert client.login(username="admin", password=DEMO_PASSWORD)
     assert client.get("/admin/").status_code == 200
+
+
+def test_no_ignored_file_is_in_the_repository():
+    """A file .gitignore leaves out (a local database, the demo-data marker)
+    must not be committed: on a fresh clone `make demo` would take the
+    marker for demo data already built and start an empty site."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    if not shutil.which("git") or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked_but_ignored = subprocess.run(
+        ["git", "ls-files", "--cached", "--ignored", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert tracked_but_ignored == []

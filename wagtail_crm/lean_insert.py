@@ -18,7 +18,8 @@ from django.db import connections, models, router
 from django.db.models.signals import post_save, pre_save
 
 _STATEMENTS = {}
-_PLAIN_TEXT_FIELDS = {
+#: Django's own text fields: a str value goes to the database as it is.
+PLAIN_TEXT_FIELDS = {
     models.CharField,
     models.TextField,
     models.EmailField,
@@ -37,7 +38,7 @@ class _Statement:
             field for field in meta.concrete_fields if field is not meta.auto_field
         ]
         # Text columns whose str values go to the database as they are.
-        self.plain = [type(field) in _PLAIN_TEXT_FIELDS for field in self.fields]
+        self.plain = [type(field) in PLAIN_TEXT_FIELDS for field in self.fields]
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
         self.columns = [quote(field.column) for field in self.fields]

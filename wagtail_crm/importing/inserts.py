@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from django.db import connections, router
 
+from ..lean_insert import PLAIN_TEXT_FIELDS
 from .arrays import array_param
-
-_TEXT_TYPES = {"CharField", "TextField", "EmailField", "URLField", "SlugField"}
 
 
 class RowInserter:
@@ -41,8 +40,7 @@ class RowInserter:
         # Values of these types go to the database as they are, exactly as
         # the field's get_db_prep_save() would send them.
         self.plain = [
-            str if field.get_internal_type() in _TEXT_TYPES else int
-            for field in self.varying
+            str if type(field) in PLAIN_TEXT_FIELDS else int for field in self.varying
         ]
         missing = set(varying) - {field.attname for field in self.varying}
         if missing:

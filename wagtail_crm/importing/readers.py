@@ -92,7 +92,7 @@ def clean_text(value):
 def clean_cell(value):
     if value is None:
         return ""
-    if type(value) is str or isinstance(value, str):
+    if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, bool):
         return value

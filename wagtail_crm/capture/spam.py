@@ -105,12 +105,21 @@ TOO_MANY = _("Too many requests from your address. Please try again in a few min
 CAPTCHA_FAILED = _("Please confirm that you are not a robot and send the form again.")
 
 
+def too_fast(request):
+    """Sent sooner than the minimum fill time after the form was shown, or
+    without a valid "shown at" time. A minimum of 0 turns the check off."""
+    minimum = crm_settings.CAPTURE_MIN_FILL_SECONDS
+    if not minimum:
+        return False
+    elapsed = seconds_since_shown(request.POST.get(TIMESTAMP_FIELD))
+    return elapsed is None or elapsed < minimum
+
+
 def check_request(request):
     """Run the request checks on a POST; return a :class:`Verdict`."""
     if request.POST.get(HONEYPOT_FIELD):
         return Verdict(DROP, "honeypot")
-    elapsed = seconds_since_shown(request.POST.get(TIMESTAMP_FIELD))
-    if elapsed is None or elapsed < crm_settings.CAPTURE_MIN_FILL_SECONDS:
+    if too_fast(request):
         return Verdict(REFUSE, "too_fast", TOO_FAST)
     if rate_limited(request):
         return Verdict(REFUSE, "rate_limited", TOO_MANY)

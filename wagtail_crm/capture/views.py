@@ -16,7 +16,11 @@ from .utm import attribution_for
 
 
 def _wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
+    """A script's post (``fetch`` asking for JSON, or XMLHttpRequest/jQuery)."""
+    return (
+        "application/json" in request.headers.get("Accept", "")
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
 
 
 def _back_url(request, page):

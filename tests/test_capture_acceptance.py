@@ -4,8 +4,12 @@ import re
 
 import pytest
 from django.test import Client
+from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import Site
 
-from wagtail_crm.models import Lead
+from wagtail_crm.capture.quarantine import release
+from wagtail_crm.models import CRMSettings, Lead, QuarantinedSubmission
+from wagtail_crm.privacy.data import PersonalData
 
 from .capture_helpers import CONTACT_FORM, form_post
 
@@ -68,3 +72,23 @@ def test_block_posts_with_a_csrf_token_and_is_refused_without(site_pages):
     assert refused.status_code == 403
     assert sent.status_code == 302
     assert Lead.objects.count() == 1
+
+
+# Quarantine and personal data ------------------------------------------------
+
+
+def test_quarantined_form_post_keeps_its_wagtail_submission_for_release_and_erase(
+    client, site_pages
+):
+    crm = CRMSettings.for_site(Site.objects.get(is_default_site=True))
+    crm.stop_phrases = "casino"
+    crm.save()
+
+    client.post("/contact/", form_post(**(CONTACT_FORM | {"message": "Casino!"})))
+
+    submission = FormSubmission.objects.get()
+    item = QuarantinedSubmission.objects.get()
+    found = PersonalData.find(email="anna@example.com")
+    assert found.form_submissions == [submission]
+    lead = release(item)
+    assert lead.data["form_submission_id"] == submission.pk

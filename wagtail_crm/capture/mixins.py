@@ -201,10 +201,10 @@ class LeadCaptureFormMixin(models.Model):
                 self._crm_mail_on_commit = True
                 form_submission = super().process_form_submission(form)
                 self._crm_mail_on_commit = False
+                submission.data["form_submission_id"] = form_submission.pk
                 if reason:
                     quarantine(submission, reason)
                 else:
-                    submission.data["form_submission_id"] = form_submission.pk
                     lead = capture_submission(
                         submission,
                         request=request,

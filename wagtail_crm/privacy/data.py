@@ -75,10 +75,12 @@ class PersonalData:
             if found.email
             else []
         )
+        raw = [lead.data for lead in found.leads]
+        raw += [(item.payload or {}).get("data") for item in found.quarantined]
         submission_ids = [
-            lead.data.get("form_submission_id")
-            for lead in found.leads
-            if isinstance(lead.data, dict) and lead.data.get("form_submission_id")
+            data.get("form_submission_id")
+            for data in raw
+            if isinstance(data, dict) and data.get("form_submission_id")
         ]
         found.form_submissions = list(
             FormSubmission.objects.filter(pk__in=submission_ids)

@@ -1,12 +1,14 @@
 """Form capture as a new site owner, and the issue's acceptance tests, use it."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Site
 
+from wagtail_crm.capture.field_guess import crm_fields_of
 from wagtail_crm.capture.quarantine import release
 from wagtail_crm.models import CRMSettings, Lead, QuarantinedSubmission
 from wagtail_crm.privacy.data import PersonalData
@@ -92,3 +94,102 @@ def test_quarantined_form_post_keeps_its_wagtail_submission_for_release_and_eras
     assert found.form_submissions == [submission]
     lead = release(item)
     assert lead.data["form_submission_id"] == submission.pk
+
+
+def form_page(home, fields, slug="zayavka"):
+    """A form page whose fields are added as in Wagtail's docs: no CRM field."""
+    from home.models import ContactPage
+
+    page = ContactPage(title="Заявка", slug=slug)
+    for order, (label, field_type) in enumerate(fields):
+        page.form_fields.add(
+            page.form_fields.model(
+                sort_order=order, label=label, field_type=field_type, required=False
+            )
+        )
+    home.add_child(instance=page)
+    return page
+
+
+def post_answers(client, page, answers):
+    names = [field.clean_name for field in page.get_form_fields()]
+    return client.post(page.url, form_post(**dict(zip(names, answers, strict=True))))
+
+
+def fields(*specs):
+    return [
+        SimpleNamespace(label=label, field_type=field_type, crm_field=crm_field)
+        for label, field_type, crm_field in specs
+    ]
+
+
+# Unmapped form fields -------------------------------------------------------
+
+
+def test_unmapped_fields_are_recognised_by_type_and_label(client, site_pages):
+    page = form_page(
+        site_pages["home"],
+        [
+            ("Имя", "singleline"),
+            ("Телефон", "singleline"),
+            ("Where can we write?", "email"),
+            ("Сообщение", "multiline"),
+            ("Как вы о нас узнали?", "singleline"),
+            ("Я согласен на обработку персональных данных", "checkbox"),
+        ],
+    )
+
+    response = post_answers(
+        client,
+        page,
+        ["Анна Смирнова", "8 916 123-45-67", "A@Example.com", "Привет", "Друзья", "on"],
+    )
+
+    assert response.status_code == 200
+    lead = Lead.objects.get()
+    assert lead.name == "Анна Смирнова"
+    assert lead.email == "a@example.com"
+    assert lead.phone == "8 916 123-45-67"
+    assert lead.phone_e164 == "+79161234567"
+    assert lead.message == "Привет"
+    assert lead.consent is True
+    assert lead.consent_text == "Я согласен на обработку персональных данных"
+    assert lead.data["Как вы о нас узнали?"] == "Друзья"  # custom data
+    assert (lead.contact.first_name, lead.contact.last_name) == ("Анна", "Смирнова")
+
+
+def test_labels_in_english_and_albanian_with_your():
+    guessed = crm_fields_of(
+        fields(
+            ("Your name", "singleline", ""),
+            ("Numri i telefonit", "singleline", ""),
+            ("E-maili juaj", "singleline", ""),
+            ("Company", "singleline", ""),
+            ("Your message", "multiline", ""),
+            ("Subscribe to our newsletter", "checkbox", ""),
+            ("Favourite colour", "singleline", ""),
+        )
+    )
+
+    assert guessed == ["name", "phone", "email", "company", "message", "", ""]
+
+
+def test_first_and_last_name_fields_stay_apart():
+    guessed = crm_fields_of(
+        fields(("First name", "singleline", ""), ("Фамилия", "singleline", ""))
+    )
+
+    assert guessed == ["first_name", "last_name"]
+
+
+def test_a_mapped_crm_field_is_never_guessed_for_another_field():
+    guessed = crm_fields_of(
+        fields(
+            ("Work address", "singleline", "email"),
+            ("Email", "email", ""),
+            ("Phone", "singleline", ""),
+            ("Mobile phone", "singleline", ""),
+        )
+    )
+
+    assert guessed == ["email", "", "phone", ""]

@@ -14,7 +14,8 @@
         )
 
 Each form field says which CRM field it fills (``crm_field``). The mapping
-lives on the field's row, so renaming the label never breaks it. Wagtail's own
+lives on the field's row, so renaming the label never breaks it; a field left
+unmapped is guessed from its type and label (see :mod:`.field_guess`). Wagtail's own
 ``FormSubmission`` (and the e-mail of ``AbstractEmailForm``) work as before.
 """
 
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from . import spam
+from .field_guess import crm_fields_of
 from .forms import add_protection_fields, strip_protection_fields
 from .quarantine import quarantine
 from .service import (
@@ -48,7 +50,10 @@ class CRMFormFieldMixin(models.Model):
         max_length=20,
         choices=CRM_FIELD_CHOICES,
         blank=True,
-        help_text=_("Where the answer goes in the lead. Empty: kept as custom data."),
+        help_text=_(
+            "Where the answer goes in the lead. Empty: guessed from the field "
+            "type and label (“Email”, “Phone”, “Name”…), else kept as custom data."
+        ),
     )
 
     class Meta:
@@ -232,10 +237,12 @@ class LeadCaptureFormMixin(models.Model):
 
     def build_lead_submission(self, form, request):
         fields, data, consent_label = {}, {}, ""
-        for field in self.get_form_fields():
+        form_fields = self.get_form_fields()
+        for field, crm_field in zip(
+            form_fields, crm_fields_of(form_fields), strict=True
+        ):
             value = _json_safe(form.cleaned_data.get(field.clean_name))
             data[field.label] = value
-            crm_field = getattr(field, "crm_field", "")
             if crm_field:
                 fields[crm_field] = (
                     ", ".join(value) if isinstance(value, list) else value

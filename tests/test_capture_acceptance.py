@@ -4,6 +4,8 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
 from django.test import Client
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Site
@@ -193,3 +195,69 @@ def test_a_mapped_crm_field_is_never_guessed_for_another_field():
     )
 
     assert guessed == ["email", "", "phone", ""]
+
+
+# Attribution, assignment, notification --------------------------------------
+
+
+def test_utm_of_the_landing_page_reaches_a_lead_sent_from_another_page(
+    client, site_pages
+):
+    client.get(
+        "/?utm_source=newsletter&utm_campaign=spring",
+        HTTP_REFERER="https://mail.example.net/",
+    )
+    client.get("/contact/", HTTP_REFERER="http://testserver/")
+
+    client.post(
+        "/contact/",
+        form_post(**CONTACT_FORM),
+        HTTP_REFERER="http://testserver/contact/",
+        REMOTE_ADDR="203.0.113.5",
+    )
+
+    lead = Lead.objects.get()
+    assert (lead.utm_source, lead.utm_campaign) == ("newsletter", "spring")
+    assert lead.referrer == "https://mail.example.net/"
+    assert lead.attribution["first_touch"]["landing_url"].endswith(
+        "/?utm_source=newsletter&utm_campaign=spring"
+    )
+    assert "ip" not in lead.attribution
+
+
+def test_ip_is_stored_only_with_the_setting(client, site_pages, settings):
+    settings.WAGTAILCRM_CAPTURE_STORE_IP = True
+
+    client.post("/contact/", form_post(**CONTACT_FORM), REMOTE_ADDR="203.0.113.5")
+
+    assert Lead.objects.get().attribution["ip"] == "203.0.113.5"
+
+
+def test_round_robin_and_reply_to_the_visitor(
+    client, site_pages, django_user_model, django_capture_on_commit_callbacks
+):
+    group = Group.objects.create(name="Sales")
+    for name in ("olga", "pavel"):
+        django_user_model.objects.create_user(name, f"{name}@example.com").groups.add(
+            group
+        )
+    page = site_pages["contact"]
+    page.crm_owner_group = group
+    page.save()
+
+    for number in range(3):
+        answers = CONTACT_FORM | {
+            "name": f"Person {number}",
+            "email": f"p{number}@example.com",
+            "phone": "",
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/contact/", form_post(**answers))
+
+    owners = Lead.objects.order_by("pk").values_list("owner__username", flat=True)
+    assert list(owners) == ["olga", "pavel", "olga"]
+    assert [(m.to, m.reply_to) for m in mail.outbox] == [
+        (["olga@example.com"], ["p0@example.com"]),
+        (["pavel@example.com"], ["p1@example.com"]),
+        (["olga@example.com"], ["p2@example.com"]),
+    ]

@@ -261,3 +261,19 @@ def test_round_robin_and_reply_to_the_visitor(
         (["pavel@example.com"], ["p1@example.com"]),
         (["olga@example.com"], ["p2@example.com"]),
     ]
+
+
+def test_block_takes_utm_from_the_page_it_was_sent_from(site_pages):
+    client = Client()  # no cookie: the post is the visitor's first request
+    ids = block_ids(Client())
+    del ids["csrfmiddlewaretoken"]
+    page_url = "http://testserver/services/?utm_source=google&utm_campaign=spring"
+
+    client.post(
+        "/crm/lead-form/", form_post(**BLOCK_ANSWERS, **ids), HTTP_REFERER=page_url
+    )
+
+    lead = Lead.objects.get()
+    assert lead.source_url == page_url
+    assert (lead.utm_source, lead.utm_campaign) == ("google", "spring")
+    assert lead.attribution["first_touch"]["landing_url"] == page_url

@@ -9,7 +9,10 @@ no session rows, and the cookie is signed, so a visitor cannot forge it
 without it being ignored.
 """
 
+from urllib.parse import urlsplit
+
 from django.core import signing
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -34,16 +37,21 @@ def _external_referrer(request):
     return _clip(referrer)
 
 
-def touch_from_request(request, *, force=False):
-    """The touch this request makes, or None when it is an inside click."""
-    utm = {key: _clip(request.GET.get(key, "")) for key in UTM_KEYS}
+def touch_from_request(request, *, force=False, url=None):
+    """The touch this request makes, or None when it is an inside click.
+
+    ``url``: the page the visitor is on, when the request is not for it (a
+    lead-form block posts to the app's endpoint from the page).
+    """
+    query = QueryDict(urlsplit(url).query) if url else request.GET
+    utm = {key: _clip(query.get(key, "")) for key in UTM_KEYS}
     referrer = _external_referrer(request)
     if not force and not referrer and not any(utm.values()):
         return None
     return {
         **utm,
         "referrer": referrer,
-        "landing_url": _clip(request.build_absolute_uri()),
+        "landing_url": _clip(request.build_absolute_uri(url)),
         "at": timezone.now().isoformat(),
     }
 
@@ -74,10 +82,11 @@ def record_touch(request):
     return True
 
 
-def attribution_for(request):
-    """The attribution stored on a lead created from ``request``."""
+def attribution_for(request, *, url=None):
+    """The attribution stored on a lead created from ``request`` (sent from
+    the page at ``url``, when that is not the request's own URL)."""
     touches = dict(read_touches(request))
-    current = touch_from_request(request)
+    current = touch_from_request(request, url=url)
     if current:
         touches.setdefault("first_touch", current)
         touches["last_touch"] = current

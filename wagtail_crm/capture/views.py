@@ -74,12 +74,15 @@ def _done(request, page, value):
 
 
 def _submission(request, page, value, form):
+    page_url = _back_url(request, page)
     return LeadSubmission(
         fields=form.crm_fields(),
         data={key: str(val) for key, val in form.crm_fields().items()},
         source_page_id=page.pk,
-        source_url=_back_url(request, page),
-        attribution=attribution_for(request),
+        source_url=request.build_absolute_uri(page_url),
+        # The page's UTM parameters count as the latest touch, as a form
+        # page's own do.
+        attribution=attribution_for(request, url=page_url),
         tags=parse_tags(value.get("tags", "")),
         pipeline_id=getattr(value.get("pipeline"), "pk", None),
         consent_text=value.get("consent_text", "") if "consent" in form.fields else "",

@@ -7,17 +7,25 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Site
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry, Site
+from wagtail.search.backends import get_search_backend
 
 from wagtail_crm.capture.field_guess import crm_fields_of
 from wagtail_crm.capture.quarantine import release
-from wagtail_crm.models import CRMSettings, Lead, QuarantinedSubmission
+from wagtail_crm.models import Contact, CRMSettings, Lead, QuarantinedSubmission
 from wagtail_crm.privacy.data import PersonalData
 
 from .capture_helpers import CONTACT_FORM, form_post
 
 pytestmark = pytest.mark.django_db
+
+
+def search(text, model):
+    return get_search_backend().search(text, model)
+
 
 # Spam checks ----------------------------------------------------------------
 
@@ -277,3 +285,28 @@ def test_block_takes_utm_from_the_page_it_was_sent_from(site_pages):
     assert lead.source_url == page_url
     assert (lead.utm_source, lead.utm_campaign) == ("google", "spring")
     assert lead.attribution["first_touch"]["landing_url"] == page_url
+
+
+def test_erase_leaves_the_name_neither_in_the_audit_log_nor_in_search(
+    admin_client, site_pages, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post("/contact/", form_post(**CONTACT_FORM))
+    lead = Lead.objects.get()
+    log(lead, "wagtail.edit")  # an earlier entry, labelled with the name
+    assert search("Smirnova", Contact).count() == 1
+
+    admin_client.post(
+        reverse("wagtail_crm_personal_data"),
+        {"email": "anna@example.com", "confirm_erase": "on"},
+    )
+
+    labels = set(ModelLogEntry.objects.values_list("label", flat=True))
+    assert labels == {"Erased"}
+    assert (
+        ModelLogEntry.objects.filter(action="wagtail_crm.personal_data_erased").count()
+        == 2
+    )
+    for model in (Contact, Lead):
+        assert search("Smirnova", model).count() == 0
+        assert search("anna@example.com", model).count() == 0

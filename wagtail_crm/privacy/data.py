@@ -10,6 +10,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +18,9 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import ModelLogEntry
 
+from .. import indexing
 from ..dedup import email_key
 from ..models import (
     Activity,
@@ -140,7 +143,21 @@ class PersonalData:
         FormSubmission.objects.filter(
             pk__in=[item.pk for item in self.form_submissions]
         ).delete()
+        self._forget_erased()
         return self.counts()
+
+    def _forget_erased(self):
+        """Take the erased names out of the audit log's labels and the search
+        index too, and refresh the records (the caller logs the erasure)."""
+        records = [*self.contacts, *self.leads]
+        for model in (Contact, Lead):
+            ModelLogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(r.pk) for r in records if isinstance(r, model)],
+            ).update(label=_("Erased"))
+        for record in records:
+            record.refresh_from_db()
+        indexing.update_records([[r._meta.label_lower, r.pk] for r in records])
 
 
 def _row(obj):

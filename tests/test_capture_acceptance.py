@@ -12,6 +12,7 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Site
 from wagtail.search.backends import get_search_backend
+from wagtail.test.utils import WagtailTestUtils
 
 from wagtail_crm.capture.field_guess import crm_fields_of
 from wagtail_crm.capture.quarantine import release
@@ -190,6 +191,18 @@ def test_first_and_last_name_fields_stay_apart():
     )
 
     assert guessed == ["first_name", "last_name"]
+
+
+def test_labels_from_the_column_synonyms_hook_are_recognised():
+    def synonyms():
+        return {"phone": ["How can we reach you"]}
+
+    specs = fields(("How can we reach you?", "singleline", ""))
+    with WagtailTestUtils().register_hook(
+        "wagtailcrm_register_column_synonyms", synonyms
+    ):
+        assert crm_fields_of(specs) == ["phone"]
+    assert crm_fields_of(specs) == [""]
 
 
 def test_a_mapped_crm_field_is_never_guessed_for_another_field():

@@ -9,6 +9,9 @@ an editor mapped on purpose is never guessed for another field, and every
 answer stays in the lead's raw ``data`` whatever it fills.
 """
 
+from functools import lru_cache
+
+from ..hooks import REGISTER_COLUMN_SYNONYMS, get_hooks
 from ..importing.headers import header_key, synonym_table
 
 #: Import field → CRM field of a lead.
@@ -75,17 +78,17 @@ def _label_keys(label):
             yield key[: -len(suffix)]
 
 
-def guess(field, table):
-    """The CRM field ``field`` (a form builder field) looks like, or ""."""
-    field_type = getattr(field, "field_type", "")
+def guess(label, field_type, table):
+    """The CRM field a form builder field of this label and type looks like,
+    or ""."""
     if field_type == "checkbox":
-        key = header_key(field.label)
+        key = header_key(label)
         return "consent" if any(word in key for word in CONSENT_WORDS) else ""
     if field_type not in TEXT_TYPES:
         return ""
     if field_type == "email":
         return "email"
-    for key in _label_keys(field.label):
+    for key in _label_keys(label):
         if key in table:
             return table[key]
     return ""
@@ -96,10 +99,22 @@ def crm_fields_of(form_fields):
     chosen = [getattr(field, "crm_field", "") or "" for field in form_fields]
     if all(chosen):
         return chosen
+    shape = tuple(
+        (str(field.label), getattr(field, "field_type", ""), crm_field)
+        for field, crm_field in zip(form_fields, chosen, strict=True)
+    )
+    # A form's guesses are worked out once per process, not on every post;
+    # registering a synonyms hook gives a new key.
+    return list(_guessed(shape, tuple(get_hooks(REGISTER_COLUMN_SYNONYMS))))
+
+
+@lru_cache(maxsize=256)
+def _guessed(shape, _hooks):
+    chosen = [crm_field for _label, _type, crm_field in shape]
     table = label_table()
     guesses = [
-        "" if crm_field else guess(field, table)
-        for field, crm_field in zip(form_fields, chosen, strict=True)
+        "" if crm_field else guess(label, field_type, table)
+        for label, field_type, crm_field in shape
     ]
     present = set(chosen) | set(guesses)
     if "last_name" not in present and "name" not in present:
@@ -110,4 +125,4 @@ def crm_fields_of(form_fields):
         if guessed and guessed not in taken:
             chosen[position] = guessed
             taken.add(guessed)
-    return chosen
+    return tuple(chosen)

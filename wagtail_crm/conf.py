@@ -1,10 +1,15 @@
 """Every ``WAGTAILCRM_*`` setting, read lazily, with its default.
 
 Import ``crm_settings`` and read attributes: ``crm_settings.PHONE_REGION``.
-Values are looked up on each access, so ``override_settings`` in tests works.
+Values are read once and kept until a ``WAGTAILCRM_*`` setting changes
+(Django's ``setting_changed`` signal, which ``override_settings`` sends), as
+Django REST framework does with its ``api_settings``: a form post reads a
+dozen of them, and a setting a project leaves out costs an exception inside
+``django.conf.settings`` on every read.
 """
 
 from django.conf import settings
+from django.core.signals import setting_changed
 
 DEFAULTS = {
     # ISO 3166 country used for numbers written without "+" (None: only "+"/"00").
@@ -48,10 +53,31 @@ DEFAULTS = {
 
 
 class CRMSettings:
+    def __init__(self):
+        self._values = {}
+
     def __getattr__(self, name):
+        try:
+            return self._values[name]
+        except KeyError:
+            pass
         if name not in DEFAULTS:
             raise AttributeError(f"Unknown wagtail-crm setting: {name}")
-        return getattr(settings, f"WAGTAILCRM_{name}", DEFAULTS[name])
+        value = getattr(settings, f"WAGTAILCRM_{name}", DEFAULTS[name])
+        self._values[name] = value
+        return value
+
+    def reload(self):
+        """Forget the values read so far."""
+        self._values.clear()
 
 
 crm_settings = CRMSettings()
+
+
+def _reload(*, setting, **kwargs):
+    if setting.startswith("WAGTAILCRM_"):
+        crm_settings.reload()
+
+
+setting_changed.connect(_reload, dispatch_uid="wagtailcrm_settings_changed")

@@ -17,7 +17,7 @@ notifications behave the same everywhere::
 import logging
 
 from django.conf import settings
-from django.db import router, transaction
+from django.db import transaction
 from taggit.models import Tag
 
 from .. import hooks, indexing
@@ -25,6 +25,7 @@ from ..dedup import email_key, organization_name_key
 from ..lean_insert import create_instance
 from ..models import Lead, Pipeline, TaggedLead
 from ..phones import parse_phones
+from ..task_queue import enqueue_in_transaction
 from . import locks, matching, routing
 from .submission import LeadRejected, LeadSubmission
 
@@ -230,26 +231,8 @@ def _enqueue_followups(lead_id, records):
     A task queue kept in the same database (``django_tasks_db``) gets the task
     row inside the lead's transaction: a worker sees both or neither, and the
     visitor's request saves a commit. Any other backend is handed the task
-    once the transaction has committed.
+    once the transaction has committed (:mod:`wagtail_crm.task_queue`).
     """
     from .tasks import process_new_lead
 
-    def enqueue():
-        process_new_lead.enqueue(lead_id=lead_id, records=records)
-
-    if queue_is_transactional(process_new_lead, Lead):
-        enqueue()
-    else:
-        transaction.on_commit(enqueue, robust=True)
-
-
-def queue_is_transactional(task, model):
-    """Does ``task``'s backend store tasks in ``model``'s database?"""
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - django-tasks-db is optional
-        return False
-    if not isinstance(task.get_backend(), DatabaseBackend):
-        return False
-    return router.db_for_write(DBTaskResult) == router.db_for_write(model)
+    enqueue_in_transaction(process_new_lead, Lead, lead_id=lead_id, records=records)

@@ -39,6 +39,32 @@ def test_same_phone_other_name_is_another_person():
     assert Contact.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    "again",
+    ["Smirnova Anna", "СМИРНОВА Анна", "Anna", "Smirnova"],
+)
+def test_phone_only_repeat_with_the_name_reordered_or_shortened(again):
+    first = capture_lead({"name": "Anna Smirnova", "phone": "+7 916 123 45 67"})
+    second = capture_lead({"name": again, "phone": "8 (916) 123-45-67"})
+
+    assert second.contact_id == first.contact_id
+    assert Contact.objects.count() == 1
+
+
+def test_first_name_only_card_is_found_by_the_full_name():
+    first = capture_lead({"name": "Anna", "phone": "+7 916 123 45 67"})
+    second = capture_lead({"name": "Anna Smirnova", "phone": "89161234567"})
+
+    assert second.contact_id == first.contact_id
+
+
+def test_same_office_phone_same_first_name_other_surname_is_another_person():
+    capture_lead({"name": "Ivan Petrov", "phone": "+7 495 123 45 67"})
+    capture_lead({"name": "Ivan Sidorov", "phone": "+7 495 123 45 67"})
+
+    assert Contact.objects.count() == 2
+
+
 def test_existing_contact_from_import_is_reused():
     org = Organization.objects.create(name="Romashka")
     existing = Contact.objects.create(

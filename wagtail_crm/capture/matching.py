@@ -9,7 +9,13 @@ whole table. Callers hold the locks of :mod:`.locks`.
 from django.db import connections, router
 
 from .. import indexing
-from ..dedup import ContactIndex, OrganizationIndex, email_key, organization_name_key
+from ..dedup import (
+    ContactIndex,
+    OrganizationIndex,
+    email_key,
+    organization_name_key,
+    person_name_key,
+)
 from ..lean_insert import insert_linked
 from ..models import Contact, Organization, Phone
 
@@ -116,7 +122,32 @@ def find_contact(*, email, phones, first, last):
     found = index.match(
         email=email, phones=phones, last_name=_name_key_source(first, last)
     )
-    return contacts[found.pk] if found else None
+    if found:
+        return contacts[found.pk]
+    return _same_phone_and_name_words(contacts.values(), first, last)
+
+
+def _same_phone_and_name_words(candidates, first, last):
+    """The oldest candidate sharing a phone whose surname is one of the words
+    of the name sent ("Smirnova Anna", surname first as Russian forms often
+    get it), or, for a one-word name ("Anna"), whose first or last name it
+    is. Different people who share an office phone keep different surnames."""
+    words = {person_name_key(word) for word in f"{first} {last}".split()}
+    words.discard("")
+    if not words:
+        return None
+    for contact in candidates:  # oldest first
+        if not contact.known_phones:
+            continue
+        surname = person_name_key(contact.last_name)
+        given = person_name_key(contact.first_name)
+        if surname and surname in words:
+            return contact
+        if len(words) == 1 and given in words:
+            return contact
+        if not surname and given and given in words:
+            return contact
+    return None
 
 
 class ContactMatch:

@@ -26,6 +26,34 @@ PLAIN_TEXT_FIELDS = {
     models.URLField,
     models.SlugField,
 }
+#: Django's own integer and boolean fields: an int (a bool) goes as it is.
+_PLAIN_NUMBER_FIELDS = {
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.SmallAutoField: int,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.BooleanField: bool,
+}
+
+
+_UNSET = object()
+
+
+def _passes_as_is(field):
+    """The Python type whose values ``field`` sends unchanged (what
+    ``get_db_prep_save()`` would return for them), or None."""
+    if type(field).pre_save is not models.Field.pre_save:
+        return None  # auto_now and the like: pre_save() must run
+    if type(field) in PLAIN_TEXT_FIELDS:
+        return str
+    if isinstance(field, models.ForeignKey) and type(field) is models.ForeignKey:
+        field = field.target_field
+    return _PLAIN_NUMBER_FIELDS.get(type(field))
 
 
 class _Statement:
@@ -37,8 +65,8 @@ class _Statement:
         self.fields = [
             field for field in meta.concrete_fields if field is not meta.auto_field
         ]
-        # Text columns whose str values go to the database as they are.
-        self.plain = [type(field) in PLAIN_TEXT_FIELDS for field in self.fields]
+        # (attname, type whose values are sent as they are, or None).
+        self.plain = [(field.attname, _passes_as_is(field)) for field in self.fields]
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
         self.columns = [quote(field.column) for field in self.fields]
@@ -51,11 +79,15 @@ class _Statement:
 
     def params(self, instance, connection):
         params = []
-        for field, is_text in zip(self.fields, self.plain, strict=True):
+        values = instance.__dict__
+        for field, (attname, plain) in zip(self.fields, self.plain, strict=True):
+            if plain is not None:
+                value = values.get(attname, _UNSET)
+                if value is None or type(value) is plain:
+                    params.append(value)
+                    continue
             value = field.pre_save(instance, True)
-            if not (is_text and type(value) is str):
-                value = field.get_db_prep_save(value, connection)
-            params.append(value)
+            params.append(field.get_db_prep_save(value, connection))
         return params
 
 

@@ -142,3 +142,32 @@ def test_purge_removes_old_unconverted_leads(anna, settings):
     assert converted.data == {}
     assert not FormSubmission.objects.exists()
 
+
+def test_purge_keeps_the_campaign_of_old_converted_leads_but_not_the_visitor(
+    client, site_pages, settings
+):
+    settings.WAGTAILCRM_CAPTURE_STORE_IP = True
+    client.post(
+        "/contact/?utm_source=google&utm_campaign=spring",
+        form_post(**CONTACT_FORM),
+        HTTP_USER_AGENT="Firefox/130",
+        HTTP_ACCEPT_LANGUAGE="ru-RU",
+        HTTP_REFERER="https://search.example/",
+    )
+    lead = Lead.objects.get()
+    assert lead.attribution["ip"] and lead.attribution["user_agent"] == "Firefox/130"
+    Lead.objects.update(
+        status=Lead.Status.CONVERTED, created_at=timezone.now() - timedelta(days=40)
+    )
+
+    call_command("crm_purge_leads", days=30, stdout=io.StringIO())
+
+    lead.refresh_from_db()
+    for personal in ("ip", "user_agent", "accept_language"):
+        assert personal not in lead.attribution
+    touch = lead.attribution["last_touch"]
+    assert touch["utm_source"] == "google" and touch["utm_campaign"] == "spring"
+    assert touch["referrer"] == "https://search.example/"
+    assert "utm_campaign=spring" in touch["landing_url"]
+    assert lead.attribution["first_touch"]["utm_campaign"] == "spring"
+    assert lead.utm_campaign == "spring"

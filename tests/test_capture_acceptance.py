@@ -87,6 +87,53 @@ def test_block_posts_with_a_csrf_token_and_is_refused_without(site_pages):
     assert Lead.objects.count() == 1
 
 
+def nested_form_page(home):
+    """A page with lead-form blocks in a StructBlock, ListBlock and StreamBlock."""
+    from tests.testapp.models import NestedFormPage
+
+    def form(thanks):
+        return {"fields": ["name", "email"], "thank_you": thanks}
+
+    page = NestedFormPage(
+        title="Nested",
+        slug="nested",
+        body=[
+            ("section", {"heading": "Write to us", "form": form("From the section")}),
+            ("forms", [form("From list item 1"), form("From list item 2")]),
+            ("columns", [("lead_form", form("From the column"))]),
+        ],
+    )
+    home.add_child(instance=page)
+    return page
+
+
+def test_a_lead_form_block_nested_in_other_blocks_takes_posts(client, site_pages):
+    page = nested_form_page(site_pages["home"])
+    html = client.get(page.url).content.decode()
+    block_ids = re.findall(r'name="block_id" value="([^"]+)"', html)
+
+    messages = []
+    for n, block_id in enumerate(block_ids):
+        answers = {"name": f"Visitor {n}", "email": f"v{n}@example.com"}
+        response = client.post(
+            "/crm/lead-form/",
+            form_post(**answers, page_id=page.pk, block_id=block_id),
+            HTTP_ACCEPT="application/json",
+        )
+        messages.append(response.json()["message"])
+
+    assert len(set(block_ids)) == 4
+    assert messages == [
+        "From the section",
+        "From list item 1",
+        "From list item 2",
+        "From the column",
+    ]
+    assert Lead.objects.filter(source_page=page).count() == 4
+    unknown = form_post(**BLOCK_ANSWERS, page_id=page.pk, block_id="nope")
+    assert client.post("/crm/lead-form/", unknown).status_code == 404
+
+
 # Quarantine and personal data ------------------------------------------------
 
 

@@ -5,7 +5,11 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from wagtail_crm.capture.panels import leads_from_page, leads_listing_url
+from wagtail_crm.capture.panels import (
+    PageLeadsPanel,
+    leads_from_page,
+    leads_listing_url,
+)
 from wagtail_crm.capture.quarantine import quarantine
 from wagtail_crm.capture.service import capture_lead
 from wagtail_crm.capture.submission import LeadSubmission
@@ -107,6 +111,25 @@ def test_page_editor_shows_leads_of_the_last_30_days(admin_client, site_pages):
     assert f"?source_page={page.pk}&amp;created_at_from=" in html
     panel = html[html.index("data-wagtailcrm-page-leads") :]
     assert ">3</a>" in panel[:600]
+
+
+def test_a_form_page_with_the_crm_panels_shows_its_leads_once(admin_client, site_pages):
+    """The leads panel comes with ``LeadCaptureFormMixin.crm_panels``: a page
+    type that adds only those (as the docs say) shows it, and only once."""
+    from home.models import ContactPage
+
+    page = site_pages["contact"]
+    capture_lead({"email": "c@example.com"}, source_page=page)
+
+    html = admin_client.get(
+        reverse("wagtailadmin_pages:edit", args=[page.pk])
+    ).content.decode()
+
+    own_panels = [type(panel) for panel in ContactPage.content_panels]
+    assert PageLeadsPanel not in own_panels
+    assert html.count("data-wagtailcrm-page-leads") == 1
+    panel = html[html.index("data-wagtailcrm-page-leads") :]
+    assert ">1</a>" in panel[:600]
 
 
 def test_panel_link_opens_the_listing_filtered_to_the_pages_recent_leads(

@@ -107,6 +107,22 @@ def test_rate_limited_creates_nothing(client, site_pages, settings):
     assert Lead.objects.count() == 2
 
 
+@pytest.mark.parametrize("rate", ["1/x", "ten/m"])
+def test_an_invalid_rate_limit_is_no_limit_logged_once(
+    client, site_pages, settings, caplog, rate
+):
+    settings.WAGTAILCRM_CAPTURE_RATE_LIMIT = rate
+    statuses = [
+        client.post("/contact/", form_post(**CONTACT_FORM)).status_code
+        for _attempt in range(3)
+    ]
+
+    assert statuses == [200, 200, 200]
+    assert Lead.objects.count() == 3
+    warnings = [r for r in caplog.records if "WAGTAILCRM_CAPTURE_RATE_LIMIT" in r.msg]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+
+
 def test_min_fill_time_setting(client, site_pages, settings):
     settings.WAGTAILCRM_CAPTURE_MIN_FILL_SECONDS = 0
     data = {**CONTACT_FORM, spam.TIMESTAMP_FIELD: spam.sign_timestamp()}

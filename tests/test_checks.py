@@ -33,3 +33,14 @@ def test_local_uploads_with_remote_database_warn(settings, monkeypatch):
     remote = {**settings.DATABASES["default"], "HOST": "db.internal"}
     monkeypatch.setitem(settings.DATABASES, "default", remote)
     assert _ids(check) == {"wagtail_crm.W003"}
+
+
+def test_invalid_capture_rate_limit_is_an_error():
+    check = checks.capture_rate_limit_check
+    for invalid in ("ten/m", "5/x", "-5/m", "/m"):
+        with override_settings(WAGTAILCRM_CAPTURE_RATE_LIMIT=invalid):
+            (error,) = check(None)
+        assert error.id == "wagtail_crm.E001"
+        assert repr(invalid) in error.msg
+    for valid in ("10/m", "100/hour", "5", None, ""):
+        assert not _ids(check, WAGTAILCRM_CAPTURE_RATE_LIMIT=valid)

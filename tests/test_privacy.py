@@ -13,8 +13,11 @@ from openpyxl import load_workbook
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import ModelLogEntry
 
+from wagtail_crm.capture.quarantine import quarantine
 from wagtail_crm.capture.service import capture_lead
-from wagtail_crm.models import Contact, Lead, Phone
+from wagtail_crm.capture.submission import LeadSubmission
+from wagtail_crm.models import Contact, Lead, Phone, QuarantinedSubmission
+from wagtail_crm.privacy.data import PersonalData
 
 from .capture_helpers import CONTACT_FORM, form_post
 
@@ -70,6 +73,37 @@ def test_erase_anonymizes_and_keeps_counts(admin_client, anna):
     ).exists()
 
 
+def test_phone_finds_and_erases_quarantined_submissions(admin_client, db):
+    spam = quarantine(
+        LeadSubmission(fields={"name": "Anna", "phone": "8 (916) 123-45-67"}),
+        "Stop phrase: casino",
+    )
+    quarantine(
+        LeadSubmission(fields={"name": "Boris", "phone": "+7 495 765-43-21"}),
+        "Stop phrase: casino",
+    )
+    quarantine(LeadSubmission(fields={"name": "No phone"}), "Stop phrase: casino")
+
+    assert PersonalData.find(phone="+7 916 1234567").quarantined == [spam]
+    admin_client.post(reverse(URL), {"phone": "+79161234567", "confirm_erase": "on"})
+
+    remaining = QuarantinedSubmission.objects.values_list("name", flat=True)
+    assert set(remaining) == {"Boris", "No phone"}
+
+
+def test_phone_kept_as_typed_is_found_by_its_digits(admin_client, db):
+    typed = capture_lead({"name": "Ivan Petrov", "phone": "12-34"})
+    capture_lead({"name": "Other", "phone": "12-345"})
+    assert typed.phone_e164 == ""
+
+    response = admin_client.get(reverse(URL), {"phone": "(12) 34", "export": "json"})
+
+    leads = json.loads(response.content)["leads"]
+    assert [lead["name"] for lead in leads] == ["Ivan Petrov"]
+    admin_client.post(reverse(URL), {"phone": "1234", "confirm_erase": "on"})
+    assert set(Lead.objects.values_list("name", flat=True)) == {"Erased", "Other"}
+
+
 def test_erase_needs_confirmation(admin_client, anna):
     admin_client.post(reverse(URL), {"email": "anna@example.com"})
     assert Contact.objects.get().email == "anna@example.com"
@@ -107,3 +141,33 @@ def test_purge_removes_old_unconverted_leads(anna, settings):
     converted.refresh_from_db()
     assert converted.data == {}
     assert not FormSubmission.objects.exists()
+
+
+def test_purge_keeps_the_campaign_of_old_converted_leads_but_not_the_visitor(
+    client, site_pages, settings
+):
+    settings.WAGTAILCRM_CAPTURE_STORE_IP = True
+    client.post(
+        "/contact/?utm_source=google&utm_campaign=spring",
+        form_post(**CONTACT_FORM),
+        HTTP_USER_AGENT="Firefox/130",
+        HTTP_ACCEPT_LANGUAGE="ru-RU",
+        HTTP_REFERER="https://search.example/",
+    )
+    lead = Lead.objects.get()
+    assert lead.attribution["ip"] and lead.attribution["user_agent"] == "Firefox/130"
+    Lead.objects.update(
+        status=Lead.Status.CONVERTED, created_at=timezone.now() - timedelta(days=40)
+    )
+
+    call_command("crm_purge_leads", days=30, stdout=io.StringIO())
+
+    lead.refresh_from_db()
+    for personal in ("ip", "user_agent", "accept_language"):
+        assert personal not in lead.attribution
+    touch = lead.attribution["last_touch"]
+    assert touch["utm_source"] == "google" and touch["utm_campaign"] == "spring"
+    assert touch["referrer"] == "https://search.example/"
+    assert "utm_campaign=spring" in touch["landing_url"]
+    assert lead.attribution["first_touch"]["utm_campaign"] == "spring"
+    assert lead.utm_campaign == "spring"

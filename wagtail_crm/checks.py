@@ -1,7 +1,7 @@
 """System checks that warn about a risky set-up before users find out."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.core.files.storage import FileSystemStorage, storages
 
 from .conf import crm_settings
@@ -68,5 +68,26 @@ def upload_storage_check(app_configs, **kwargs):
             "other servers cannot read the uploaded files.",
             hint="Use shared storage for media (e.g. django-storages with S3).",
             id="wagtail_crm.W003",
+        )
+    ]
+
+
+@register()
+def capture_rate_limit_check(app_configs, **kwargs):
+    from .capture.spam import parse_rate
+
+    try:
+        parse_rate(crm_settings.CAPTURE_RATE_LIMIT)
+    except ValueError:
+        pass
+    else:
+        return []
+    return [
+        Error(
+            f"WAGTAILCRM_CAPTURE_RATE_LIMIT = {crm_settings.CAPTURE_RATE_LIMIT!r} "
+            "is not a rate: form posts are not rate-limited.",
+            hint="Write a number of submissions per second, minute, hour or day, "
+            "such as '10/m', '100/h' or '1000/d'; None turns the limit off.",
+            id="wagtail_crm.E001",
         )
     ]

@@ -59,7 +59,6 @@ class ContactPage(LeadCaptureFormMixin, AbstractEmailForm):
 
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),
-        PageLeadsPanel(),
         FieldPanel("intro"),
         InlinePanel("form_fields", label="Form fields"),
         FieldPanel("thank_you_text"),

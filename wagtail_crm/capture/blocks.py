@@ -72,7 +72,7 @@ class LeadFormBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         parent_context = parent_context or {}
         page = parent_context.get("page")
-        block_id = parent_context.get("id") or _block_id_of(page, value)
+        block_id = _block_id_of(page, value) or parent_context.get("id", "")
         request = parent_context.get("request")
         bound = getattr(request, "wagtailcrm_bound_forms", {}).get(block_id)
         context["form"] = bound or self.build_form(
@@ -86,34 +86,51 @@ def thank_you_text(value):
     return value.get("thank_you") or _("Thank you! We will contact you shortly.")
 
 
-def _lead_form_children(page):
+def _lead_forms(page):
+    """``(id, block, value)`` of every lead-form block in ``page``'s
+    StreamFields, however deeply it is nested."""
     from wagtail.fields import StreamField
 
     for field in page._meta.get_fields():
-        if not isinstance(field, StreamField):
-            continue
-        for child in getattr(page, field.name) or []:
-            if isinstance(child.block, LeadFormBlock):
-                yield child
+        if isinstance(field, StreamField):
+            value = getattr(page, field.name)
+            yield from _lead_forms_in(field.stream_block, value, "")
+
+
+def _lead_forms_in(block, value, block_id):
+    """Walk one block's value. Stream and list items have their own ids; a
+    StructBlock's child takes the struct's id and its name."""
+    if isinstance(block, LeadFormBlock):
+        yield block_id, block, value
+    elif isinstance(block, blocks.StreamBlock):
+        for child in value or []:
+            yield from _lead_forms_in(child.block, child.value, child.id)
+    elif isinstance(block, blocks.ListBlock):
+        for child in getattr(value, "bound_blocks", []):
+            yield from _lead_forms_in(child.block, child.value, child.id)
+    elif isinstance(block, blocks.StructBlock) and value is not None:
+        for name, child_block in block.child_blocks.items():
+            child_id = f"{block_id}-{name}"
+            yield from _lead_forms_in(child_block, value.get(name), child_id)
 
 
 def find_lead_form(page, block_id):
-    """The value of the lead-form block ``block_id`` in ``page``'s StreamFields."""
-    for child in _lead_form_children(page):
-        if child.id == block_id:
-            return child.block, child.value
+    """The lead-form block ``block_id`` in ``page``'s StreamFields, and its value."""
+    for child_id, block, value in _lead_forms(page):
+        if child_id == block_id:
+            return block, value
     return None, None
 
 
 def _block_id_of(page, value):
-    """The stream id of the block holding ``value``.
+    """The id of the lead-form block holding ``value`` in ``page``.
 
-    Wagtail 8 passes it to the template context as ``id``; on Wagtail 7.4 the
-    block finds itself among the page's blocks.
+    The template context's ``id`` (Wagtail 8) is that of the outermost stream
+    item (a nested one does not replace it); on Wagtail 7.4 there is none.
     """
     if page is None:
         return ""
-    for child in _lead_form_children(page):
-        if child.value is value:
-            return child.id
+    for child_id, _block, child_value in _lead_forms(page):
+        if child_value is value:
+            return child_id
     return ""

@@ -31,6 +31,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from . import spam
 from .field_guess import crm_fields_of
 from .forms import add_protection_fields, strip_protection_fields
+from .panels import PageLeadsPanel
 from .quarantine import quarantine
 from .service import (
     PreparedSubmission,
@@ -129,7 +130,9 @@ class LeadCaptureFormMixin(models.Model):
         ),
     )
 
+    #: The page's own CRM settings and its leads of the last 30 days.
     crm_panels = [
+        PageLeadsPanel(),
         MultiFieldPanel(
             [
                 FieldPanel("crm_capture_enabled"),
@@ -140,7 +143,7 @@ class LeadCaptureFormMixin(models.Model):
                 FieldPanel("crm_consent_text"),
             ],
             heading=_("CRM leads"),
-        )
+        ),
     ]
 
     class Meta:

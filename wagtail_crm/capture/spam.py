@@ -13,11 +13,15 @@ Content checks (stop phrases, blocked e-mail domains, from the CRM site
 settings) never drop anything: the submission goes to the quarantine.
 """
 
+import functools
+import logging
 import time
 from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +30,7 @@ from ..dedup import email_key
 from ..models import CRMSettings
 from . import site_settings
 
+logger = logging.getLogger(__name__)
 HONEYPOT_FIELD = "crm_website"
 TIMESTAMP_FIELD = "crm_ts"
 TIMESTAMP_SALT = "wagtail_crm.capture.form-shown"
@@ -60,11 +65,34 @@ def seconds_since_shown(value):
 
 
 def parse_rate(rate):
-    """``"10/m"`` → (10, 60); None or "" → None."""
+    """``"10/m"`` → (10, 60); None or "" → None; ValueError when invalid."""
     if not rate:
         return None
     count, _sep, period = str(rate).partition("/")
-    return int(count), RATE_PERIODS[(period or "m")[0].lower()]
+    unit = (period.strip() or "m")[0].lower()
+    if not count.strip().isdigit() or unit not in RATE_PERIODS:
+        raise ValueError(f"Invalid rate {rate!r}: expected N/s, N/m, N/h or N/d.")
+    return int(count), RATE_PERIODS[unit]
+
+
+@functools.cache
+def _configured_rate(rate):
+    """The parsed rate limit; an invalid one is no limit, logged once."""
+    try:
+        return parse_rate(rate)
+    except ValueError as error:
+        logger.warning(
+            "WAGTAILCRM_CAPTURE_RATE_LIMIT is ignored, form posts are not "
+            "rate-limited: %s",
+            error,
+        )
+        return None
+
+
+@receiver(setting_changed, dispatch_uid="wagtailcrm_rate_limit_changed")
+def _forget_rate(*, setting, **kwargs):
+    if setting == "WAGTAILCRM_CAPTURE_RATE_LIMIT":
+        _configured_rate.cache_clear()
 
 
 def client_ip(request):
@@ -73,7 +101,7 @@ def client_ip(request):
 
 def rate_limited(request):
     """Count this submission; True when the IP is over its limit."""
-    rate = parse_rate(crm_settings.CAPTURE_RATE_LIMIT)
+    rate = _configured_rate(str(crm_settings.CAPTURE_RATE_LIMIT or ""))
     if rate is None:
         return False
     limit, period = rate

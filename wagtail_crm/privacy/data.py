@@ -8,6 +8,7 @@ that belong to the person; ``export_json()`` / ``export_xlsx()`` hand them out,
 
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -38,6 +39,8 @@ from ..phones import normalize_phone
 class PersonalData:
     email: str = ""
     phone: str = ""
+    #: The digits of the phone as typed, to find phones kept as typed.
+    phone_digits: str = ""
     contacts: list = field(default_factory=list)
     leads: list = field(default_factory=list)
     activities: list = field(default_factory=list)
@@ -58,14 +61,20 @@ class PersonalData:
 
     @classmethod
     def find(cls, *, email="", phone=""):
-        found = cls(email=email_key(email), phone=normalize_phone(phone))
-        if not (found.email or found.phone):
+        found = cls(
+            email=email_key(email),
+            phone=normalize_phone(phone),
+            phone_digits=_digits(phone),
+        )
+        if not (found.email or found.phone or found.phone_digits):
             return found
         contacts = Contact.objects.filter(found._match("email", "phones__e164"))
         found.contacts = list(contacts.distinct().prefetch_related("phones"))
         contact_ids = [contact.pk for contact in found.contacts]
         leads = Lead.objects.filter(
-            found._match("email", "phone_e164") | Q(contact_id__in=contact_ids)
+            found._match("email", "phone_e164")
+            | found._typed_phone_match()
+            | Q(contact_id__in=contact_ids)
         )
         found.leads = list(leads.distinct())
         lead_ids = [lead.pk for lead in found.leads]
@@ -73,11 +82,7 @@ class PersonalData:
         found.activities = list(Activity.objects.filter(related))
         found.tasks = list(Task.objects.filter(related))
         found.deals = list(Deal.objects.filter(contact_id__in=contact_ids))
-        found.quarantined = list(
-            QuarantinedSubmission.objects.filter(email=found.email)
-            if found.email
-            else []
-        )
+        found.quarantined = found._quarantined()
         raw = [lead.data for lead in found.leads]
         raw += [(item.payload or {}).get("data") for item in found.quarantined]
         submission_ids = [
@@ -97,6 +102,41 @@ class PersonalData:
         if self.phone:
             condition |= Q(**{phone_field: self.phone})
         return condition
+
+    def _digit_variants(self):
+        """The digits a phone kept as typed may have: the search's own, or
+        those of its E.164 form."""
+        return {self.phone_digits, self.phone.lstrip("+")} - {""}
+
+    def _typed_phone_match(self):
+        """Leads whose phone could not be normalized (kept only as typed) and
+        has the searched digits, whatever the spaces, dashes and brackets."""
+        variants = self._digit_variants()
+        if not variants:
+            return Q(pk__in=[])
+        either = "|".join(_digits_pattern(digits) for digits in sorted(variants))
+        return Q(phone_e164="") & ~Q(phone="") & Q(phone__regex=f"^({either})$")
+
+    def _quarantined(self):
+        """Quarantined submissions by e-mail or phone. Their phone is kept only
+        as typed, so it is compared here, reading only the phones: the
+        quarantine is small (spam, which the retention purge deletes)."""
+        items = QuarantinedSubmission.objects.all()
+        ids = []
+        if self.phone or self.phone_digits:
+            typed = items.values_list("pk", "payload__fields__phone")
+            ids = [pk for pk, value in typed if self._is_phone(value)]
+        condition = Q(pk__in=ids)
+        if self.email:
+            condition |= Q(email=self.email)
+        return list(items.filter(condition)) if self.email or ids else []
+
+    def _is_phone(self, value):
+        if not value or not isinstance(value, str):
+            return False
+        if self.phone and normalize_phone(value) == self.phone:
+            return True
+        return _digits(value) in self._digit_variants()
 
     @property
     def is_empty(self):
@@ -158,6 +198,15 @@ class PersonalData:
         for record in records:
             record.refresh_from_db()
         indexing.update_records([[r._meta.label_lower, r.pk] for r in records])
+
+
+def _digits(text):
+    return re.sub(r"[^0-9]", "", str(text or ""))
+
+
+def _digits_pattern(digits):
+    """A regular expression for text with exactly these digits, in order."""
+    return "[^0-9]*" + "[^0-9]*".join(digits) + "[^0-9]*"
 
 
 def _row(obj):

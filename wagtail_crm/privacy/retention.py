@@ -1,18 +1,25 @@
 """Data retention: what ``crm_purge_leads`` removes.
 
 Leads older than the retention period are deleted unless they were converted
-(a converted lead is part of a client's history; its raw ``data`` is cleared
-instead). Quarantined submissions and the Wagtail form submissions of form
-pages that capture leads go too.
+(a converted lead is part of a client's history; its raw ``data`` and the
+personal parts of its ``attribution`` — IP address, user agent, browser
+languages — are cleared instead, its campaign kept for reports). Quarantined
+submissions and the Wagtail form submissions of form pages that capture leads
+go too.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
 
 from ..models import Lead, QuarantinedSubmission
+
+#: What ``Lead.attribution`` holds about the visitor rather than the campaign.
+PERSONAL_ATTRIBUTION = ("ip", "user_agent", "accept_language")
+BATCH_SIZE = 500
 
 
 @transaction.atomic
@@ -36,7 +43,24 @@ def purge(days, *, dry_run=False):
     }
     if not dry_run:
         unconverted.delete()
-        old.filter(status=Lead.Status.CONVERTED).update(data={})
+        converted = old.filter(status=Lead.Status.CONVERTED)
+        converted.update(data={})
+        _clear_personal_attribution(converted)
         quarantined.delete()
         submissions.delete()
     return counts
+
+
+def _clear_personal_attribution(leads):
+    """Drop the visitor's parts of ``attribution``; keep the touches (UTM
+    values, referrer, landing URL) and the locale that reports aggregate."""
+    with_personal = Q()
+    for key in PERSONAL_ATTRIBUTION:
+        with_personal |= Q(attribution__has_key=key)
+    leads = leads.filter(with_personal).only("pk", "attribution").order_by("pk")
+    # A cleared lead no longer matches: each slice is the next batch.
+    while batch := list(leads[:BATCH_SIZE]):
+        for lead in batch:
+            for key in PERSONAL_ATTRIBUTION:
+                lead.attribution.pop(key, None)
+        Lead.objects.bulk_update(batch, ["attribution"])

@@ -132,13 +132,12 @@ def _same_phone_and_name_words(candidates, first, last):
     of the name sent ("Smirnova Anna", surname first as Russian forms often
     get it), or, for a one-word name ("Anna"), whose first or last name it
     is. Different people who share an office phone keep different surnames."""
+    by_phone = [contact for contact in candidates if contact.known_phones]
+    if not by_phone:
+        return None
     words = {person_name_key(word) for word in f"{first} {last}".split()}
     words.discard("")
-    if not words:
-        return None
-    for contact in candidates:  # oldest first
-        if not contact.known_phones:
-            continue
+    for contact in by_phone:  # oldest first
         surname = person_name_key(contact.last_name)
         given = person_name_key(contact.first_name)
         if surname and surname in words:

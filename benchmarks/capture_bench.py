@@ -192,8 +192,9 @@ def main(argv=None):
     parser.add_argument(
         "--rounds",
         type=int,
-        default=1,
-        help="on and off phases, alternating which goes first (figures combined)",
+        default=4,
+        help="on and off phases, alternating which goes first (figures combined); "
+        "a single round moves with the machine's load",
     )
     parser.add_argument("--smoke", action="store_true", help="2 clients × 3 posts")
     args = parser.parse_args(argv)

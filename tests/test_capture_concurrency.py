@@ -82,3 +82,48 @@ def test_fifty_simultaneous_submissions_make_one_contact(server_url, csrf, setti
     assert Lead.objects.count() == SUBMISSIONS
     assert set(Lead.objects.values_list("contact_id", flat=True)) == {contact.pk}
     assert contact.phones.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_leads_of_a_round_robin_group_take_turns(django_user_model):
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs a database with concurrent writers (PostgreSQL)")
+    from django.contrib.auth.models import Group
+    from django.db import connections
+
+    from wagtail_crm.capture.service import capture_lead
+
+    group = Group.objects.create(name="Sales")
+    members = [
+        django_user_model.objects.create_user(name, f"{name}@example.com", "x")
+        for name in ("a", "b")
+    ]
+    group.user_set.add(*members)
+    count = 20
+    start = threading.Barrier(count, timeout=60)
+    errors = []
+
+    def submit(number):
+        try:
+            start.wait()
+            capture_lead(
+                {"name": f"Visitor Number{number}", "email": f"v{number}@example.com"},
+                owner_group_id=group.pk,
+            )
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    owners = list(Lead.objects.order_by("pk").values_list("owner_id", flat=True))
+    assert len(owners) == count
+    # Each lead went to the member after the previous lead's owner.
+    assert all(a != b for a, b in zip(owners, owners[1:], strict=False))
+    assert owners.count(members[0].pk) == owners.count(members[1].pk) == count // 2

@@ -177,6 +177,21 @@ def test_round_robin_within_a_group(django_user_model):
     assert owners == [managers[0], managers[1], managers[2], managers[0]]
 
 
+def test_a_new_company_gets_the_routed_owner(django_user_model):
+    group = Group.objects.create(name="Sales")
+    manager = django_user_model.objects.create_user("a", "a@example.com", "x")
+    group.user_set.add(manager)
+
+    lead = capture_lead(
+        {"email": "buyer@example.com", "company": "Romashka LLC"},
+        owner_group_id=group.pk,
+    )
+
+    assert lead.owner == manager
+    assert lead.contact.owner == manager
+    assert Organization.objects.get().owner == manager
+
+
 def test_default_owner_from_site_settings(django_user_model, site_with_recipients):
     boss = django_user_model.objects.create_user("boss", "boss@example.com", "x")
     crm = CRMSettings.for_site(site_with_recipients)

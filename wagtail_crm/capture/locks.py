@@ -18,6 +18,8 @@ from django.db import connection
 
 # The first key of PostgreSQL's two-key advisory locks: "CRM" in ASCII.
 LOCK_NAMESPACE = 0x43524D
+# Round-robin turns of a user group: "CRR".
+ROUND_ROBIN_NAMESPACE = 0x435252
 LOCK_SLOTS = 1024
 
 
@@ -42,4 +44,18 @@ def lock_match_keys(keys):
             "(SELECT unnest(string_to_array(%s, ',')::integer[]) AS slot "
             "ORDER BY 1) AS slots",
             [LOCK_NAMESPACE, slots],
+        )
+
+
+def lock_round_robin(group_id):
+    """Serialize the round-robin turn of group ``group_id`` (inside
+    ``transaction.atomic``): two leads arriving at once go to two members, not
+    both to the one after the latest lead. Taken after the match-key locks and
+    before nothing else, so it closes no circle with them. SQLite has one
+    writer at a time already."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [ROUND_ROBIN_NAMESPACE, group_id]
         )

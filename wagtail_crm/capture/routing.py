@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
 from ..models import CRMSettings, Lead
-from . import site_settings
+from . import locks, site_settings
 
 
 def fixed_owner(submission):
@@ -37,6 +37,7 @@ def round_robin(group_id):
     )
     if not members:
         return None
+    locks.lock_round_robin(group_id)  # until the lead is committed
     ids = [member.pk for member in members]
     last = (
         Lead.objects.filter(owner_id__in=ids)

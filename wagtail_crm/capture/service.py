@@ -136,6 +136,11 @@ def _save_lead(submission, request, prepared):
             contact.owner = owner
             if not match.new:
                 contact.save(update_fields=["owner", "updated_at"])
+        if organization is not None and organization.owner_id is None and owner:
+            # A company without an owner (new, or never given one) gets the
+            # lead's routed owner, as its contact does.
+            organization.owner = owner
+            organization.save(update_fields=["owner", "updated_at"])
         if organization is not None:
             organization_id = organization.pk
         else:

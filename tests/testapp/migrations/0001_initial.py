@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import wagtail.fields
-from django.conf import settings
 from django.db import migrations, models
+
+from wagtail_crm.compat import PAGE_MODEL
 
 
 class Migration(migrations.Migration):
@@ -11,14 +12,14 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
     operations = [
         migrations.CreateModel(
             name='NestedFormPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('body', wagtail.fields.StreamField([('section', 9), ('forms', 10), ('columns', 11)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'required': False}), 1: ('wagtail.blocks.CharBlock', (), {'label': 'Heading', 'required': False}), 2: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': [('name', 'Name'), ('email', 'E-mail'), ('phone', 'Phone'), ('company', 'Company'), ('message', 'Message')], 'label': 'Fields to show', 'required': False}), 3: ('wagtail.blocks.TextBlock', (), {'help_text': 'Shown beside a checkbox the visitor must tick; kept with the lead.', 'label': 'Consent text', 'required': False}), 4: ('wagtail.blocks.CharBlock', (), {'label': 'Button label', 'required': False}), 5: ('wagtail.blocks.TextBlock', (), {'help_text': 'Shown after the form is sent.', 'label': 'Thank-you message', 'required': False}), 6: ('wagtail.blocks.CharBlock', (), {'help_text': 'Comma-separated tags added to every lead from this form.', 'label': 'Lead tags', 'required': False}), 7: ('wagtail.snippets.blocks.SnippetChooserBlock', ('wagtail_crm.Pipeline',), {'help_text': 'A deal made from a lead of this form starts in this pipeline. Empty: the default pipeline.', 'label': 'Pipeline', 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('heading', 1), ('fields', 2), ('consent_text', 3), ('button_label', 4), ('thank_you', 5), ('tags', 6), ('pipeline', 7)]], {}), 9: ('wagtail.blocks.StructBlock', [[('heading', 0), ('form', 8)]], {}), 10: ('wagtail.blocks.ListBlock', (8,), {}), 11: ('wagtail.blocks.StreamBlock', [[('lead_form', 8)]], {})})),
             ],
             options={

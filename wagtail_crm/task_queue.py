@@ -16,6 +16,8 @@ Any other backend (RQ, the immediate backend of tests, a queue in another
 database) gets ``task.enqueue()`` once the transaction has committed.
 """
 
+from functools import cache
+
 from django.db import router, transaction
 
 from .lean_insert import create_instance
@@ -23,6 +25,7 @@ from .lean_insert import create_instance
 _VALIDATED = set()
 
 
+@cache
 def _database_backend():
     """``(DatabaseBackend, DBTaskResult, normalize_json, task_enqueued)``, or
     None without ``django_tasks_db``."""

@@ -44,14 +44,20 @@ _PLAIN_NUMBER_FIELDS = {
 _UNSET = object()
 
 
-def _passes_as_is(field):
+def passes_as_is(field):
     """The Python type whose values ``field`` sends unchanged (what
-    ``get_db_prep_save()`` would return for them), or None."""
+    ``get_db_prep_save()`` would return for them), or None: Django's own
+    text, integer and boolean fields, and foreign keys to an integer key whose
+    class keeps Django's preparation (``ParentalKey`` and the like)."""
     if type(field).pre_save is not models.Field.pre_save:
         return None  # auto_now and the like: pre_save() must run
     if type(field) in PLAIN_TEXT_FIELDS:
         return str
-    if isinstance(field, models.ForeignKey) and type(field) is models.ForeignKey:
+    if (
+        isinstance(field, models.ForeignKey)
+        and type(field).get_db_prep_save is models.ForeignKey.get_db_prep_save
+        and type(field).get_db_prep_value is models.ForeignKey.get_db_prep_value
+    ):
         field = field.target_field
     return _PLAIN_NUMBER_FIELDS.get(type(field))
 
@@ -66,7 +72,7 @@ class _Statement:
             field for field in meta.concrete_fields if field is not meta.auto_field
         ]
         # (attname, type whose values are sent as they are, or None).
-        self.plain = [(field.attname, _passes_as_is(field)) for field in self.fields]
+        self.plain = [(field.attname, passes_as_is(field)) for field in self.fields]
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
         self.columns = [quote(field.column) for field in self.fields]

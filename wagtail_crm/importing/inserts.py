@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db import connections, router
 
-from ..lean_insert import PLAIN_TEXT_FIELDS
+from ..lean_insert import passes_as_is
 from .arrays import array_param
 
 
@@ -38,10 +38,9 @@ class RowInserter:
         by_name = {field.attname: field for field in fields}
         self.varying = [by_name[name] for name in varying if name in by_name]
         # Values of these types go to the database as they are, exactly as
-        # the field's get_db_prep_save() would send them.
-        self.plain = [
-            str if type(field) in PLAIN_TEXT_FIELDS else int for field in self.varying
-        ]
+        # the field's get_db_prep_save() would send them (None: always
+        # prepared).
+        self.plain = [passes_as_is(field) for field in self.varying]
         missing = set(varying) - {field.attname for field in self.varying}
         if missing:
             raise ValueError(f"{model.__name__} has no columns {sorted(missing)}")

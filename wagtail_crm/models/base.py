@@ -1,6 +1,13 @@
+from functools import cache
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.models import (
+    ClusterableModel,
+    get_all_child_m2m_relations,
+    get_all_child_relations,
+)
 
 
 class TimestampedModel(models.Model):
@@ -50,3 +57,28 @@ class CRMPermission(models.Model):
             ("manage_personal_data", _("Can export and erase personal data")),
         ]
         verbose_name = _("CRM permission")
+
+
+@cache
+def _child_relation_names(model):
+    return frozenset(
+        [rel.get_accessor_name() for rel in get_all_child_relations(model)]
+        + [field.name for field in get_all_child_m2m_relations(model)]
+    )
+
+
+class LeanClusterableModel(ClusterableModel):
+    """``ClusterableModel`` whose constructor looks up the model's child
+    relations once, not on every instance: it walked every field and reverse
+    relation of a contact (a dozen) each time one was built, by a form post, a
+    listing page or an import alike. Child objects passed to the constructor
+    (``Lead(tagged_items=[...])``) are handled as ``ClusterableModel`` does."""
+
+    class Meta:
+        abstract = True
+
+    def __init__(self, *args, **kwargs):
+        if kwargs and not _child_relation_names(type(self)).isdisjoint(kwargs):
+            super().__init__(*args, **kwargs)
+        else:
+            models.Model.__init__(self, *args, **kwargs)

@@ -3,13 +3,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.search import index
 
 from ..dedup import email_key, person_name_key
 from ..phones import format_phone
-from .base import OwnedModel, owner_foreign_key
+from .base import LeanClusterableModel, OwnedModel, owner_foreign_key
 
 
 class TaggedContact(TaggedItemBase):
@@ -20,7 +19,7 @@ class TaggedContact(TaggedItemBase):
     )
 
 
-class Contact(index.Indexed, OwnedModel, ClusterableModel):
+class Contact(index.Indexed, OwnedModel, LeanClusterableModel):
     """A person: a contact person of an organization, or a private client."""
 
     owner = owner_foreign_key(db_index=False)  # Meta.indexes: (owner, last_name)

@@ -3,12 +3,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.search import index
 
 from ..dedup import organization_name_key, tax_id_key
-from .base import OwnedModel, owner_foreign_key
+from .base import LeanClusterableModel, OwnedModel, owner_foreign_key
 
 
 class TaggedOrganization(TaggedItemBase):
@@ -19,7 +18,7 @@ class TaggedOrganization(TaggedItemBase):
     )
 
 
-class Organization(index.Indexed, OwnedModel, ClusterableModel):
+class Organization(index.Indexed, OwnedModel, LeanClusterableModel):
     """A legal entity (company, sole trader) with its contact persons."""
 
     owner = owner_foreign_key(db_index=False)  # Meta.indexes: (owner, name)

@@ -6,6 +6,8 @@ their phones and owners) and one for the organization, not an index of the
 whole table. Callers hold the locks of :mod:`.locks`.
 """
 
+import functools
+
 from django.db import connections, router
 
 from .. import indexing
@@ -60,34 +62,43 @@ def _candidate_sql(connection, email, phones):
     per matching phone): one statement of two index lookups. Only the phones
     that match are joined, so an office number shared by hundreds of cards
     still costs a row per card, not a row per phone of each card."""
-    quote = connection.ops.quote_name
+    sql = _candidate_statement(connection.alias, bool(email), len(phones))
+    return sql, ([email] if email else []) + list(phones)
+
+
+@functools.cache
+def _candidate_statement(alias, email, phones):
+    """The statement of :func:`_candidate_sql`, made once per shape."""
+    quote = connections[alias].ops.quote_name
     columns = ", ".join(f"c.{quote(f.column)}" for f in Contact._meta.concrete_fields)
     contacts, phone_table = quote(Contact._meta.db_table), quote(Phone._meta.db_table)
     contact_id = quote(Phone._meta.get_field("contact").column)
     e164 = quote(Phone._meta.get_field("e164").column)
     pk = quote(Contact._meta.pk.column)
-    parts, params = [], []
+    parts = []
     if email:
         email_column = quote(Contact._meta.get_field("email").column)
         parts.append(
             f"SELECT {columns}, NULL FROM {contacts} c WHERE c.{email_column} = %s"
         )
-        params.append(email)
     if phones:
-        marks = ", ".join(["%s"] * len(phones))
+        marks = ", ".join(["%s"] * phones)
         parts.append(
             f"SELECT {columns}, p.{e164} FROM {phone_table} p INNER JOIN "
             f"{contacts} c ON c.{pk} = p.{contact_id} WHERE p.{e164} IN ({marks})"
         )
-        params.extend(phones)
-    return " UNION ALL ".join(parts), params
+    return " UNION ALL ".join(parts)
+
+
+def _write_alias():
+    # The database the capture writes to: it holds the capture's locks.
+    return router.db_for_write(Contact)
 
 
 def _candidates(email, phones):
     """The candidate contacts, oldest first, each with ``known_phones``: which
     of ``phones`` it already has."""
-    # The database the capture writes to: it holds the capture's locks.
-    connection = connections[router.db_for_write(Contact)]
+    connection = connections[_write_alias()]
     sql, params = _candidate_sql(connection, email, phones)
     names = [f.attname for f in Contact._meta.concrete_fields]
     contacts = {}

@@ -25,8 +25,7 @@ from ..dedup import email_key, organization_name_key
 from ..lean_insert import create_instance
 from ..models import Lead, Pipeline, TaggedLead
 from ..phones import parse_phones
-from ..task_queue import enqueue_in_transaction
-from . import locks, matching, routing
+from . import followups, locks, matching, routing
 from .submission import LeadRejected, LeadSubmission
 
 logger = logging.getLogger(__name__)
@@ -123,7 +122,11 @@ class PreparedSubmission:
 
 def _save_lead(submission, request, prepared):
     parsed_phone = prepared.parsed_phone
-    locks.lock_match_keys(prepared.match_keys)
+    coalesced = followups.coalesced()
+    # On PostgreSQL the follow-up task's shared lock comes with the match keys.
+    locked = locks.lock_match_keys(
+        prepared.match_keys, shared=followups.FOLLOWUP_LOCK if coalesced else None
+    )
     with indexing.deferred() as records:
         owner = routing.fixed_owner(submission)
         organization = matching.match_organization(
@@ -153,6 +156,7 @@ def _save_lead(submission, request, prepared):
             organization_id=organization_id,
             contact=contact,
             owner=owner,
+            followups_pending=coalesced,
         )
         # The new contact and phone, if any, and the lead: save()'s signals
         # and rows of the lead, without ClusterableModel.save()'s walk over its
@@ -163,7 +167,8 @@ def _save_lead(submission, request, prepared):
             create_instance(lead)
         if submission.tags:
             _tag(lead, submission.tags)
-    _enqueue_followups(lead.pk, records.as_list())
+    # One background task does the rest: index updates, webhooks, the e-mail.
+    followups.queue_followups(lead, records.as_list(), locked=locked)
     return lead
 
 
@@ -227,17 +232,3 @@ def _truthy(value):
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "on", "yes", "y"}
     return bool(value)
-
-
-def _enqueue_followups(lead_id, records):
-    """One background task does the rest: index updates, webhooks, the e-mail
-    (see :mod:`.tasks`). It runs only after the lead's transaction commits.
-
-    A task queue kept in the same database (``django_tasks_db``) gets the task
-    row inside the lead's transaction: a worker sees both or neither, and the
-    visitor's request saves a commit. Any other backend is handed the task
-    once the transaction has committed (:mod:`wagtail_crm.task_queue`).
-    """
-    from .tasks import process_new_lead
-
-    enqueue_in_transaction(process_new_lead, Lead, lead_id=lead_id, records=records)

@@ -3,12 +3,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.search import index
 
 from ..dedup import email_key
-from .base import OwnedModel, owner_foreign_key
+from .base import LeanClusterableModel, OwnedModel, owner_foreign_key
 
 
 class TaggedLead(TaggedItemBase):
@@ -19,7 +18,7 @@ class TaggedLead(TaggedItemBase):
     )
 
 
-class Lead(index.Indexed, OwnedModel, ClusterableModel):
+class Lead(index.Indexed, OwnedModel, LeanClusterableModel):
     """A request from a potential client, usually from a form on the website."""
 
     # owner, status and source_page lead composite indexes in Meta.indexes,
@@ -83,6 +82,15 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
         blank=True,
         editable=False,
         help_text=_("When the new-lead e-mail went out (sent at most once)."),
+    )
+    followups_pending = models.BooleanField(
+        _("follow-ups pending"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Captured, and its index updates, webhooks and e-mail not done yet "
+            "(a background task does them)."
+        ),
     )
 
     contact = models.ForeignKey(
@@ -161,6 +169,12 @@ class Lead(index.Indexed, OwnedModel, ClusterableModel):
                     condition=Q(**{f"{name}__isnull": False}),
                 )
                 for name in ("organization", "deal", "pipeline")
+            ),
+            # The few leads whose follow-ups a background task has still to do.
+            models.Index(
+                fields=["id"],
+                name="crm_lead_followups_idx",
+                condition=Q(followups_pending=True),
             ),
         ]
 

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 #: phone and lead (one statement on PostgreSQL), the follow-up task (or the
 #: check of the one queued last), BEGIN and COMMIT, and on PostgreSQL the
 #: match-key lock (with the follow-up task's shared lock).
-CAPTURE_QUERY_BUDGET = {"sqlite": 8, "postgresql": 7}
+CAPTURE_QUERY_BUDGET = {"sqlite": 8, "postgresql": 6}
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

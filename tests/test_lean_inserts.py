@@ -123,3 +123,30 @@ def test_insert_linked_writes_rows_of_an_existing_card():
     insert_linked(None, [(phone, None), (lead, None)], signals=[lead])
     assert list(contact.phones.values_list("e164", flat=True)) == ["+74957654321"]
     assert Lead.objects.get(pk=lead.pk).data == {"Комментарий": "нужен счёт"}
+
+
+def test_insert_linked_runs_also_in_its_one_statement(django_assert_num_queries):
+    """On PostgreSQL a scalar subquery rides along in the one statement (its
+    value returned); elsewhere nothing runs it and ``NOT_RUN`` says so."""
+    from django.db import connection
+
+    from wagtail_crm.lean_insert import NOT_RUN
+
+    Contact.objects.create(last_name="Existing")
+    contact = Contact(last_name="Smirnova")
+    contact.set_keys()
+    lead = Lead(name="Anna Smirnova")
+    also = ("SELECT count(*) FROM wagtail_crm_contact", [])
+
+    queries = 1 if connection.vendor == "postgresql" else 2
+    with django_assert_num_queries(queries):
+        result = insert_linked(contact, [(lead, "contact_id")], also=also)
+
+    if connection.vendor == "postgresql":
+        assert result == 1  # the statement's snapshot: before its own INSERT
+        assert create_instance(Lead(name="Solo"), also=also) == 2
+    else:
+        assert result is NOT_RUN
+        assert create_instance(Lead(name="Solo"), also=also) is NOT_RUN
+    assert Lead.objects.get(name="Anna Smirnova").contact_id == contact.pk
+    assert Lead.objects.filter(name="Solo").exists()

@@ -156,14 +156,18 @@ def _send(signal, instance, db, **extra):
     )
 
 
-def create_instance(instance):
+#: What :func:`insert_linked` returns when it did not run ``also``.
+NOT_RUN = object()
+
+
+def create_instance(instance, *, also=None):
     """Save the new ``instance`` as ``save()`` would, signals included, with
     the lean INSERT of :func:`insert_instance`: for models whose ``save()``
-    does nothing but write the row."""
-    insert_linked(None, [(instance, None)], signals=[instance])
+    does nothing but write the row. ``also``: see :func:`insert_linked`."""
+    return insert_linked(None, [(instance, None)], signals=[instance], also=also)
 
 
-def insert_linked(parent, children, *, signals=()):
+def insert_linked(parent, children, *, signals=(), also=None):
     """INSERT the new ``parent`` (or None) and the new ``children``.
 
     ``children`` are ``(instance, attname)`` pairs: the child's foreign key
@@ -172,6 +176,10 @@ def insert_linked(parent, children, *, signals=()):
     before anything is written and ``post_save`` after, as ``save()`` sends
     them. On PostgreSQL everything is one statement (data-modifying CTEs);
     elsewhere one INSERT each, the parent first.
+
+    ``also``: ``(sql, params)`` of a scalar subquery that the one statement on
+    PostgreSQL runs as well (a round trip saved); returns its value, or
+    :data:`NOT_RUN` where there is no such statement.
     """
     instances = [child for child, _attname in children]
     if parent is not None:
@@ -183,16 +191,20 @@ def insert_linked(parent, children, *, signals=()):
         for instance in instances
     ):
         _save_each(parent, children, signals)
-        return
+        return NOT_RUN
     for instance in signals:
         _send(pre_save, instance, db)
     connection = connections[db]
-    if connection.vendor == "postgresql" and len(instances) > 1:
-        _insert_in_one_statement(parent, children, statements, connection, db)
+    result = NOT_RUN
+    if connection.vendor == "postgresql" and (len(instances) > 1 or also):
+        result = _insert_in_one_statement(
+            parent, children, statements, connection, db, also
+        )
     else:
         _save_each(parent, children, signals=())  # lean INSERTs, in order
     for instance in signals:
         _send(post_save, instance, db, created=True)
+    return result
 
 
 def _save_each(parent, children, signals):
@@ -213,9 +225,10 @@ def _save_one(instance, signals):
         insert_instance(instance)
 
 
-def _insert_in_one_statement(parent, children, statements, connection, db):
+def _insert_in_one_statement(parent, children, statements, connection, db, also):
     """``WITH p AS (INSERT … RETURNING id), c1 AS (INSERT … VALUES (…,
-    (SELECT id FROM p)) RETURNING id), … SELECT`` the new pks."""
+    (SELECT id FROM p)) RETURNING id), … SELECT`` the new pks (and ``also``);
+    returns the value of ``also``, or :data:`NOT_RUN`."""
     parts, params, names = [], [], []
     offset = 0
     if parent is not None:
@@ -244,13 +257,20 @@ def _insert_in_one_statement(parent, children, statements, connection, db):
         )
         params.extend(values)
         names.append(name)
-    selects = ", ".join(f"(SELECT * FROM {name})" for name in names)
+    selects = [f"(SELECT * FROM {name})" for name in names]
+    if also:
+        selects.append(f"({also[0]})")
+        params.extend(also[1])
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {selects}", params)
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {', '.join(selects)}", params)
         pks = cursor.fetchone()
+    extra = pks[-1] if also else NOT_RUN
+    if also:
+        pks = pks[:-1]
     if parent is not None:
         _mark_saved(parent, pks[0], db)
     for pk, (child, attname) in zip(pks[offset:], children, strict=True):
         if attname:
             setattr(child, attname, parent.pk)
         _mark_saved(child, pk, db)
+    return extra

@@ -34,6 +34,7 @@ tests), gets :func:`~.tasks.process_new_lead` for each lead, as before.
 
 from django.db import connections, router
 
+from ..lean_insert import NOT_RUN
 from ..models import Lead
 from ..task_queue import enqueue_in_transaction, queue_is_transactional
 
@@ -55,10 +56,24 @@ def coalesced():
     return connections[router.db_for_write(Lead)].vendor in COALESCING_VENDORS
 
 
-def queue_followups(lead, records, *, locked=False):
+def check_statement(locked):
+    """``(sql, params)`` of the check whether the task this process queued
+    last is still waiting, for a statement the capture runs anyway after
+    :data:`FOLLOWUP_LOCK` (``locked``: held in shared mode), or None."""
+    if not locked:
+        return None
+    alias = router.db_for_write(Lead)
+    task_id = _last_task.get(alias)
+    if task_id is None:
+        return None
+    return _check_sql(connections[alias], task_id)
+
+
+def queue_followups(lead, records, *, locked=False, ready=NOT_RUN):
     """Queue the follow-ups of ``lead`` (just written, in the current
     transaction); ``records`` are the index updates its capture deferred.
-    ``locked``: this transaction holds :data:`FOLLOWUP_LOCK` (shared) already."""
+    ``locked``: this transaction holds :data:`FOLLOWUP_LOCK` (shared) already;
+    ``ready``: the result of :func:`check_statement`'s check, if it ran."""
     from .tasks import process_new_lead, process_pending_leads
 
     if not lead.followups_pending:
@@ -67,8 +82,11 @@ def queue_followups(lead, records, *, locked=False):
     alias = router.db_for_write(Lead)
     connection = connections[alias]
     task_id = _last_task.get(alias)
-    if task_id is not None and _not_started(connection, task_id, locked=locked):
-        return
+    if task_id is not None:
+        if ready is NOT_RUN:
+            ready = _not_started(connection, task_id, locked=locked)
+        if ready:
+            return
     result = enqueue_in_transaction(process_pending_leads, Lead)
     _last_task[alias] = _db_id(connection, result.id)
 
@@ -79,23 +97,27 @@ def _db_id(connection, task_id):
     return DBTaskResult._meta.pk.get_db_prep_value(task_id, connection)
 
 
-def _not_started(connection, task_id, *, locked=False):
-    """Is task ``task_id`` still waiting for a worker? (Inside the lead's
-    transaction, after the lead's INSERT.)"""
+def _check_sql(connection, task_id):
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     table = connection.ops.quote_name(DBTaskResult._meta.db_table)
+    return (
+        f"SELECT count(*) FROM {table} WHERE id = %s AND status = %s",
+        [task_id, TaskResultStatus.READY],
+    )
+
+
+def _not_started(connection, task_id, *, locked=False):
+    """Is task ``task_id`` still waiting for a worker? (Inside the lead's
+    transaction, after the lead's INSERT.)"""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not locked:
             # Before the check, in a statement of its own: the check's
             # snapshot must be later than the lock.
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", FOLLOWUP_LOCK)
-        cursor.execute(
-            f"SELECT 1 FROM {table} WHERE id = %s AND status = %s",
-            [task_id, TaskResultStatus.READY],
-        )
-        return cursor.fetchone() is not None
+        cursor.execute(*_check_sql(connection, task_id))
+        return cursor.fetchone()[0] > 0
 
 
 def wait_for_requests(connection):

@@ -169,21 +169,22 @@ class ContactMatch:
         self.new = new
         self.phones = phones
 
-    def save_with(self, lead):
+    def save_with(self, lead, *, also=None):
         """Write the new contact and phone, if any, with the new ``lead`` (its
         save signals sent): one statement on PostgreSQL. The contact is
         written as the import writes its cards: the same columns and keys,
         its index update recorded (deferred in a capture), no ``post_save``
-        of ``Contact`` or ``Phone``."""
+        of ``Contact`` or ``Phone``. ``also``: see
+        :func:`~wagtail_crm.lean_insert.insert_linked`, whose result it returns."""
         if self.new:
             self.contact.set_keys()
             children = [(phone, "contact_id") for phone in self.phones]
             children.append((lead, "contact_id"))
-            insert_linked(self.contact, children, signals=[lead])
+            result = insert_linked(self.contact, children, signals=[lead], also=also)
             indexing.record_saved(self.contact)
-        else:
-            children = [(phone, None) for phone in self.phones]
-            insert_linked(None, [*children, (lead, None)], signals=[lead])
+            return result
+        children = [(phone, None) for phone in self.phones]
+        return insert_linked(None, [*children, (lead, None)], signals=[lead], also=also)
 
 
 def match_contact(submission, parsed_phone, organization, owner):

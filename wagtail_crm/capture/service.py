@@ -161,14 +161,16 @@ def _save_lead(submission, request, prepared):
         # The new contact and phone, if any, and the lead: save()'s signals
         # and rows of the lead, without ClusterableModel.save()'s walk over its
         # (still empty) child relations; the e-mail is keyed already.
+        # On PostgreSQL the check of the follow-up task rides along.
+        check = followups.check_statement(locked)
         if match is not None:
-            match.save_with(lead)
+            ready = match.save_with(lead, also=check)
         else:
-            create_instance(lead)
+            ready = create_instance(lead, also=check)
         if submission.tags:
             _tag(lead, submission.tags)
     # One background task does the rest: index updates, webhooks, the e-mail.
-    followups.queue_followups(lead, records.as_list(), locked=locked)
+    followups.queue_followups(lead, records.as_list(), locked=locked, ready=ready)
     return lead
 
 

@@ -28,6 +28,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
+from ..models import Lead
 from . import spam
 from .field_guess import crm_fields_of
 from .forms import add_protection_fields, strip_protection_fields
@@ -41,6 +42,7 @@ from .service import (
 )
 from .submission import CRM_FIELD_CHOICES, LeadRejected, LeadSubmission
 from .utm import attribution_for
+from .writer_queue import writer_turn
 
 
 class CRMFormFieldMixin(models.Model):
@@ -205,7 +207,7 @@ class LeadCaptureFormMixin(models.Model):
             prepared = PreparedSubmission(submission)
         lead = None
         try:
-            with transaction.atomic():
+            with writer_turn(Lead), transaction.atomic():
                 self._crm_mail_on_commit = True
                 form_submission = super().process_form_submission(form)
                 self._crm_mail_on_commit = False

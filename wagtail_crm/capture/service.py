@@ -27,6 +27,7 @@ from ..models import Lead, Pipeline, TaggedLead
 from ..phones import parse_phones
 from . import followups, locks, matching, routing
 from .submission import LeadRejected, LeadSubmission
+from .writer_queue import writer_turn
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def capture_submission(
         prepared = PreparedSubmission(submission)
     # Inside a caller's transaction no savepoint of its own: an error here
     # reaches the caller, whose transaction rolls back.
-    with transaction.atomic(savepoint=False):
+    with writer_turn(Lead), transaction.atomic(savepoint=False):
         lead = _save_lead(submission, request, prepared)
     if after_hooks:
         run_after_hooks(lead, request)

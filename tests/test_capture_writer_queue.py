@@ -102,3 +102,35 @@ def test_no_turn_inside_a_transaction(file_database):
         thread.start()
         thread.join(5)
         assert result == ["ran"], "not queued behind the turn held here"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_longer_than_sqlite_would_wait(file_database):
+    """A turn kept too long (a capture stuck behind an import) holds nobody
+    for longer than SQLite's own timeout: then the capture goes on without."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, time\n"
+            f"fd = os.open({file_database!r}, os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\n"
+            "time.sleep(5)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with (
+            mock.patch.dict(options, {"timeout": 0.3}),
+            writer_queue.writer_turn(Lead),
+        ):
+            waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert 0.25 < waited < 2

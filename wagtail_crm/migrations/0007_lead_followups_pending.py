@@ -3,17 +3,13 @@
 # Leads whose follow-ups (index updates, webhooks, e-mail) a background task
 # has still to do: captured leads share that task (wagtail_crm.capture.followups).
 
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
         ('wagtail_crm', '0006_lean_capture_indexes'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [

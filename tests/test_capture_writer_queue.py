@@ -134,3 +134,12 @@ def test_no_longer_than_sqlite_would_wait(file_database):
         holder.kill()
         holder.wait(10)
     assert 0.25 < waited < 2
+
+
+def test_a_forked_process_opens_the_file_itself(file_database, monkeypatch):
+    first = writer_queue._lock_for(file_database)
+    monkeypatch.setattr(writer_queue.os, "getpid", lambda: -1)
+    second = writer_queue._lock_for(file_database)
+
+    assert second[1] != first[1]
+    assert second[0] is not first[0]

@@ -32,7 +32,9 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-# Lock file path → (threading.Lock, file descriptor); one per process.
+# (process id, lock file path) → (threading.Lock, file descriptor). Keyed by
+# process too: a forked child must open the file itself, since an inherited
+# descriptor would share its lock with the parent.
 _locks = {}
 _locks_guard = threading.Lock()
 
@@ -47,11 +49,12 @@ def _lock_path(connection):
 
 
 def _lock_for(path):
+    key = (os.getpid(), path)
     with _locks_guard:
-        found = _locks.get(path)
+        found = _locks.get(key)
         if found is None:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            found = _locks[path] = (threading.Lock(), fd)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            found = _locks[key] = (threading.Lock(), fd)
         return found
 
 

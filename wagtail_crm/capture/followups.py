@@ -32,7 +32,11 @@ Any other database, and any other task backend (RQ, the immediate backend of
 tests), gets :func:`~.tasks.process_new_lead` for each lead, as before.
 """
 
+import functools
+
+from django.core.signals import setting_changed
 from django.db import connections, router
+from django.dispatch import receiver
 
 from ..lean_insert import NOT_RUN
 from ..models import Lead
@@ -47,13 +51,22 @@ COALESCING_VENDORS = ("sqlite", "postgresql")
 _last_task = {}
 
 
+@functools.cache
 def coalesced():
-    """Do leads share their follow-up task (see the module's docstring)?"""
+    """Do leads share their follow-up task (see the module's docstring)?
+    Worked out once, again when Django's ``setting_changed`` names the task
+    queue or the databases."""
     from .tasks import process_pending_leads
 
     if not queue_is_transactional(process_pending_leads, Lead):
         return False
     return connections[router.db_for_write(Lead)].vendor in COALESCING_VENDORS
+
+
+@receiver(setting_changed, dispatch_uid="wagtailcrm_followups_setting_changed")
+def _forget(*, setting, **kwargs):
+    if setting in ("TASKS", "DATABASES", "DATABASE_ROUTERS"):
+        coalesced.cache_clear()
 
 
 def check_statement(locked):

@@ -215,5 +215,7 @@ def test_the_task_waits_for_requests_that_saw_it_ready(db_tasks):
 def test_whether_leads_share_follows_the_task_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert followups.coalesced()
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
     assert not followups.coalesced()

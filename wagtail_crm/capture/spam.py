@@ -20,8 +20,6 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import cache
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +75,9 @@ def parse_rate(rate):
 
 @functools.cache
 def _configured_rate(rate):
-    """The parsed rate limit; an invalid one is no limit, logged once."""
+    """The parsed rate limit; an invalid one is no limit, logged once per
+    value (the cache is keyed by the setting's value, so a changed setting
+    is parsed anew)."""
     try:
         return parse_rate(rate)
     except ValueError as error:
@@ -87,12 +87,6 @@ def _configured_rate(rate):
             error,
         )
         return None
-
-
-@receiver(setting_changed, dispatch_uid="wagtailcrm_rate_limit_changed")
-def _forget_rate(*, setting, **kwargs):
-    if setting == "WAGTAILCRM_CAPTURE_RATE_LIMIT":
-        _configured_rate.cache_clear()
 
 
 def client_ip(request):

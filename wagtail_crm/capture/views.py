@@ -75,9 +75,10 @@ def _done(request, page, value):
 
 def _submission(request, page, value, form):
     page_url = _back_url(request, page)
+    fields = form.crm_fields()
     return LeadSubmission(
-        fields=form.crm_fields(),
-        data={key: str(val) for key, val in form.crm_fields().items()},
+        fields=fields,
+        data={key: str(val) for key, val in fields.items()},
         source_page_id=page.pk,
         source_url=request.build_absolute_uri(page_url),
         # The page's UTM parameters count as the latest touch, as a form

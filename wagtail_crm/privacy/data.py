@@ -171,12 +171,11 @@ class PersonalData:
     @transaction.atomic
     def erase(self):
         """Anonymize the person's records; keep rows so totals stay right."""
-        for contact in self.contacts:
-            _erase_contact(contact)
-        for lead in self.leads:
-            _erase_lead(lead)
-        for activity in self.activities:
-            Activity.objects.filter(pk=activity.pk).update(body="")
+        _erase_contacts([contact.pk for contact in self.contacts])
+        _erase_leads([lead.pk for lead in self.leads])
+        Activity.objects.filter(pk__in=[item.pk for item in self.activities]).update(
+            body=""
+        )
         QuarantinedSubmission.objects.filter(
             pk__in=[item.pk for item in self.quarantined]
         ).delete()
@@ -189,14 +188,15 @@ class PersonalData:
     def _forget_erased(self):
         """Take the erased names out of the audit log's labels and the search
         index too, and refresh the records (the caller logs the erasure)."""
-        records = [*self.contacts, *self.leads]
-        for model in (Contact, Lead):
+        for model, section in ((Contact, "contacts"), (Lead, "leads")):
+            ids = [record.pk for record in getattr(self, section)]
             ModelLogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(model),
-                object_id__in=[str(r.pk) for r in records if isinstance(r, model)],
+                object_id__in=[str(pk) for pk in ids],
             ).update(label=_("Erased"))
-        for record in records:
-            record.refresh_from_db()
+            # The records as they are now, read again in one query.
+            setattr(self, section, list(model.objects.filter(pk__in=ids)))
+        records = [*self.contacts, *self.leads]
         indexing.update_records([[r._meta.label_lower, r.pk] for r in records])
 
 
@@ -226,9 +226,9 @@ def _cell(value):
     return value
 
 
-def _erase_contact(contact):
-    Phone.objects.filter(contact=contact).delete()
-    Contact.objects.filter(pk=contact.pk).update(
+def _erase_contacts(ids):
+    Phone.objects.filter(contact_id__in=ids).delete()
+    Contact.objects.filter(pk__in=ids).update(
         first_name="",
         middle_name="",
         last_name=_("Erased"),
@@ -239,8 +239,8 @@ def _erase_contact(contact):
     )
 
 
-def _erase_lead(lead):
-    Lead.objects.filter(pk=lead.pk).update(
+def _erase_leads(ids):
+    Lead.objects.filter(pk__in=ids).update(
         name=_("Erased"),
         email="",
         phone="",

@@ -264,9 +264,9 @@ def _insert_in_one_statement(parent, children, statements, connection, db, also)
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(parts)} SELECT {', '.join(selects)}", params)
         pks = cursor.fetchone()
-    extra = pks[-1] if also else NOT_RUN
+    extra = NOT_RUN
     if also:
-        pks = pks[:-1]
+        *pks, extra = pks
     if parent is not None:
         _mark_saved(parent, pks[0], db)
     for pk, (child, attname) in zip(pks[offset:], children, strict=True):

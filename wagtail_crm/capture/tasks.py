@@ -44,7 +44,7 @@ def process_new_lead(lead_id, records=()):
 @task()
 def process_pending_leads():
     """The follow-ups of every lead written with ``followups_pending``, oldest
-    first; returns how many leads it followed up. Each lead's flag is cleared
+    first; returns how many leads it followed up. A batch's flags are cleared
     once its follow-ups are done: a run cut short (a worker killed) leaves the
     rest for the next run, and running a lead twice is harmless."""
     connection = connections[router.db_for_write(Lead)]
@@ -67,8 +67,11 @@ def process_pending_leads():
                 _follow_up(lead_id, records)
             except Exception:
                 logger.exception("Follow-ups of lead %s failed", lead_id)
-            Lead.objects.filter(pk=lead_id).update(followups_pending=False)
-            done += 1
+        # A run cut short in the batch follows it up again, harmlessly.
+        Lead.objects.filter(pk__in=[lead[0] for lead in leads]).update(
+            followups_pending=False
+        )
+        done += len(leads)
     if pending.exists():
         process_pending_leads.enqueue()
     return done

@@ -129,6 +129,35 @@ class Client:
         return time.perf_counter() - started, status
 
 
+def cpu_seconds(server_pid, database):
+    """CPU time used so far by the server's workers and the database's backends
+    (Linux /proc; 0.0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    try:
+        pids = os.listdir("/proc")
+    except OSError:
+        return 0.0
+    for pid in pids:
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        ppid = int(fields[1])
+        ours = ppid == server_pid or int(pid) == server_pid
+        if database and cmdline.startswith("postgres:") and f" {database} " in cmdline:
+            ours = True
+        if ours:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def run_phase(base, clients, requests, offset):
     workers = [Client(base) for _ in range(clients)]
     for client in workers:
@@ -231,6 +260,9 @@ def main(argv=None):
             set_capture(True)
             run_phase(base, args.workers * 2, 3, 100 * total)  # warm up the workers
             results = {True: ([], [], 0.0), False: ([], [], 0.0)}
+            cpu = {True: 0.0, False: 0.0}
+            round_p50 = {True: [], False: []}
+            database = urllib.parse.urlsplit(args.database_url).path.lstrip("/")
             for round_ in range(args.rounds):
                 # Alternate the order, so a machine getting busier or quieter
                 # during the run does not favour one side.
@@ -238,9 +270,13 @@ def main(argv=None):
                 for enabled in order:
                     set_capture(enabled)
                     offset = (2 * round_ + enabled) * total
+                    cpu_before = cpu_seconds(server.pid, database)
                     latencies, failures, wall = run_phase(
                         base, args.clients, args.requests, offset
                     )
+                    cpu[enabled] += cpu_seconds(server.pid, database) - cpu_before
+                    if latencies:
+                        round_p50[enabled].append(statistics.median(latencies))
                     done = results[enabled]
                     results[enabled] = (
                         done[0] + latencies,
@@ -255,6 +291,23 @@ def main(argv=None):
             server.wait(timeout=30)
     overhead = (p50_on / p50_off - 1) * 100 if p50_off else 0.0
     print(f"capture overhead on p50: {overhead:+.1f}%")
+    per_round = [
+        f"{(on_ / off_ - 1) * 100:+.0f}%"
+        for on_, off_ in zip(round_p50[True], round_p50[False], strict=False)
+    ]
+    print(
+        "overhead of each round's p50 (how much the machine moves): "
+        + ", ".join(per_round)
+    )
+    posts = args.rounds * args.clients * args.requests
+    if cpu[False]:
+        on_ms, off_ms = (cpu[side] / posts * 1000 for side in (True, False))
+        print(
+            f"server CPU per post (web workers"
+            f"{' and database' if args.database_url else ''}): "
+            f"on {on_ms:.2f} ms, off {off_ms:.2f} ms, "
+            f"{(on_ms / off_ms - 1) * 100:+.1f}%"
+        )
     return 1 if on[1] or off[1] else 0
 
 

@@ -94,6 +94,10 @@ _TRANSLIT_RE = re.compile(
     "|".join(sorted(_TRANSLIT, key=len, reverse=True)) + r"|(?:iy|yi|ii|ij|yj|y)$"
 )
 _DOUBLE_RE = re.compile(r"(.)\1+")
+#: The longest keys, as ``Contact.last_name_key`` and ``Organization.name_key``
+#: hold them.
+PERSON_KEY_LENGTH = 150
+ORGANIZATION_KEY_LENGTH = 255
 _Y_TO_I = str.maketrans("yj", "ii")
 
 
@@ -114,7 +118,9 @@ def person_name_key(name) -> str:
     text = (name or "").casefold().replace("ё", "е")
     text = _NON_ALPHA_RE.sub("", anyascii(text).lower())
     text = _TRANSLIT_RE.sub(lambda match: _TRANSLIT.get(match.group(), "i"), text)
-    return _DOUBLE_RE.sub(r"\1", text.translate(_Y_TO_I))
+    # Transliteration can lengthen a name ("Щ" → "shch" → "sh"): cut to what
+    # Contact.last_name_key holds.
+    return _DOUBLE_RE.sub(r"\1", text.translate(_Y_TO_I))[:PERSON_KEY_LENGTH]
 
 
 @lru_cache(maxsize=8192)
@@ -126,7 +132,7 @@ def organization_name_key(name) -> str:
     """
     text = _QUOTES_RE.sub(" ", (name or "").casefold().replace("ё", "е"))
     text = _LEGAL_RE.sub(" ", text)
-    return _NOT_WORD_RE.sub("", text)
+    return _NOT_WORD_RE.sub("", text)[:ORGANIZATION_KEY_LENGTH]
 
 
 def tax_id_key(tax_id) -> str:

@@ -57,8 +57,13 @@ class ReleaseView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(item=self.item, **kwargs)
 
     def post(self, request, pk):
-        lead = release(self.item, request)
-        log(lead, "wagtail_crm.quarantine_released", user=request.user)
+        lead = release(
+            self.item,
+            request,
+            on_release=lambda lead: log(
+                lead, "wagtail_crm.quarantine_released", user=request.user
+            ),
+        )
         messages.success(
             request,
             _("“%(item)s” was released and is now a lead.") % {"item": self.item},
@@ -71,7 +76,7 @@ class QuarantineViewSet(SnippetViewSet):
     icon = "warning"
     menu_label = _("Quarantine")
     index_view_class = QuarantineIndexView
-    list_display = ["__str__", "email", "reason", "source_page", "created_at"]
+    list_display = ["__str__", "email", "reason_display", "source_page", "created_at"]
     list_filter = ["reason"]
     search_fields = ["name", "email", "reason"]
     inspect_view_enabled = True

@@ -86,7 +86,8 @@ class LeadBlockForm(forms.Form):
     message = forms.CharField(label=_("Message"), widget=forms.Textarea, required=False)
     consent = forms.BooleanField(label=_("I agree"), required=False)
     page_id = forms.IntegerField(widget=forms.HiddenInput)
-    block_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The path of the block in the page's StreamField, as deep as it is nested.
+    block_id = forms.CharField(widget=forms.HiddenInput, max_length=1000)
 
     def __init__(self, *args, shown=(), consent_text="", **kwargs):
         super().__init__(*args, **kwargs)

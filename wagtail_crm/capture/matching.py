@@ -14,7 +14,6 @@ from .. import indexing
 from ..dedup import (
     ContactIndex,
     OrganizationIndex,
-    email_key,
     organization_name_key,
     person_name_key,
 )
@@ -135,22 +134,36 @@ def find_contact(*, email, phones, first, last):
     )
     if found:
         return contacts[found.pk]
-    return _same_phone_and_name_words(contacts.values(), first, last)
+    return _same_phone_and_name_words(contacts.values(), first, last, email)
 
 
-def _same_phone_and_name_words(candidates, first, last):
+def _same_phone_and_name_words(candidates, first, last, email=""):
     """The oldest candidate sharing a phone whose surname is one of the words
     of the name sent ("Smirnova Anna", surname first as Russian forms often
     get it), or, for a one-word name ("Anna"), whose first or last name it
-    is. Different people who share an office phone keep different surnames."""
+    is. Different people who share an office phone keep different surnames.
+
+    Without a name (a "call me back" form) the number is all there is: the
+    oldest card with it, as for a phone call; a card with the number and no
+    name (made by such a form) is the named person's who sends it next. A
+    card with another e-mail than the one sent is someone else's (a
+    colleague on the office line).
+    """
     by_phone = [contact for contact in candidates if contact.known_phones]
     if not by_phone:
         return None
     words = {person_name_key(word) for word in f"{first} {last}".split()}
     words.discard("")
+    if not words:
+        # No name sent (a "call me back" form): the number is all there is,
+        # as for a phone call — the oldest card with it, unless that card has
+        # another e-mail than the one sent (a colleague on the office line).
+        return next((c for c in by_phone if _same_or_no_email(c, email)), None)
     for contact in by_phone:  # oldest first
         surname = person_name_key(contact.last_name)
         given = person_name_key(contact.first_name)
+        if not surname and not given and _same_or_no_email(contact, email):
+            return contact  # a card made from the number alone: this person's
         if surname and surname in words:
             return contact
         if len(words) == 1 and given in words:
@@ -158,6 +171,10 @@ def _same_phone_and_name_words(candidates, first, last):
         if not surname and given and given in words:
             return contact
     return None
+
+
+def _same_or_no_email(contact, email):
+    return not email or not contact.email or contact.email == email
 
 
 class ContactMatch:
@@ -190,7 +207,7 @@ class ContactMatch:
 def match_contact(submission, parsed_phone, organization, owner):
     """The :class:`ContactMatch` of this person (an existing contact is
     enriched at once), or None."""
-    email = email_key(submission.text("email"))
+    email = submission.email()
     phones = [parsed_phone.e164] if parsed_phone else []
     first, last = split_name(submission)
     if not (email or phones):
@@ -209,7 +226,7 @@ def match_contact(submission, parsed_phone, organization, owner):
         )
         known_phones = set()
     else:
-        _enrich(contact, email=email, organization=organization)
+        _enrich(contact, email=email, organization=organization, first=first, last=last)
         known_phones = contact.known_phones
     new_phones = []
     if parsed_phone and parsed_phone.e164 not in known_phones:
@@ -224,9 +241,12 @@ def match_contact(submission, parsed_phone, organization, owner):
     return ContactMatch(contact, new=contact.pk is None, phones=new_phones)
 
 
-def _enrich(contact, *, email, organization):
+def _enrich(contact, *, email, organization, first="", last=""):
     """Fill what the card lacks; never overwrite what a manager entered."""
     changed = []
+    if (first or last) and not (contact.first_name or contact.last_name):
+        contact.first_name, contact.last_name = first[:150], last[:150]
+        changed += ["first_name", "last_name", "last_name_key"]
     if email and not contact.email:
         contact.email = email
         changed.append("email")

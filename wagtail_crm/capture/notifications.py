@@ -55,11 +55,15 @@ def build_message(lead, recipients):
             "page": lead.source_page.title,
             "lead": lead,
         }
+    # A visitor's name may carry a line break (a POST is not a form field's
+    # widget): one line, or Django refuses the header.
+    subject = " ".join(str(subject).split())
+    reply_to = lead.email if lead.email and lead.email.isprintable() else ""
     return EmailMessage(
         subject=subject,
         body=render_to_string("wagtail_crm/capture/new_lead_email.txt", context),
         to=recipients,
-        reply_to=[lead.email] if lead.email else None,
+        reply_to=[reply_to] if reply_to else None,
     )
 
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from taggit.models import Tag
 
 from .. import hooks, indexing
-from ..dedup import email_key, organization_name_key
+from ..dedup import organization_name_key
 from ..lean_insert import create_instance
 from ..models import Lead, Pipeline, TaggedLead
 from ..phones import parse_phones
@@ -100,7 +100,7 @@ def _parse_phone(raw):
 
 
 def _match_keys(submission, parsed_phone):
-    email = email_key(submission.text("email"))
+    email = submission.email()
     company = organization_name_key(submission.text("company"))
     return [
         email and f"email:{email}",
@@ -206,7 +206,7 @@ def _lead_values(submission, raw_phone, parsed_phone):
     last_touch = submission.attribution.get("last_touch") or {}
     values = {
         "name": _display_name(submission)[:255],
-        "email": email_key(submission.text("email"))[:254],
+        "email": submission.email(),
         "phone": raw_phone[:100],
         "phone_e164": parsed_phone.e164 if parsed_phone else "",
         "company": submission.text("company")[:255],

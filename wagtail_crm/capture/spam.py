@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.core.cache import cache
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import crm_settings
@@ -151,8 +152,32 @@ def check_request(request):
     return Verdict()
 
 
+#: Why a submission was quarantined, stored in the source language (English)
+#: and translated when shown: (message, the name of its one value).
+BLOCKED_DOMAIN = gettext_noop("Blocked e-mail domain: %(domain)s")
+STOP_PHRASE = gettext_noop("Stop phrase: %(phrase)s")
+REASONS = ((BLOCKED_DOMAIN, "domain"), (STOP_PHRASE, "phrase"))
+
+
+def translated_reason(reason):
+    """A stored quarantine reason in the active language."""
+    for message, name in REASONS:
+        prefix = message.split("%(", 1)[0]
+        if reason.startswith(prefix):
+            return gettext(message) % {name: reason[len(prefix) :]}
+    return reason
+
+
+def _blocked(domain, blocked):
+    """``domain`` or one of its parent domains is listed
+    (``mail.spam.example`` is blocked by ``spam.example``)."""
+    parts = domain.split(".")
+    return any(".".join(parts[i:]) in blocked for i in range(len(parts)))
+
+
 def content_spam_reason(fields, *, request=None, site=None):
-    """Why these fields look like spam (for the quarantine), or ""."""
+    """Why these fields look like spam (for the quarantine, in English; see
+    :func:`translated_reason`), or ""."""
     if request is not None:
         crm = site_settings.for_request(request)
     elif site is not None:
@@ -160,10 +185,10 @@ def content_spam_reason(fields, *, request=None, site=None):
     else:
         return ""
     domain = email_key(fields.get("email")).rpartition("@")[2]
-    if domain and domain in crm.blocked_domain_list:
-        return str(_("Blocked e-mail domain: %(domain)s") % {"domain": domain})
+    if domain and _blocked(domain, set(crm.blocked_domain_list)):
+        return BLOCKED_DOMAIN % {"domain": domain}
     text = " ".join(str(value) for value in fields.values()).lower()
     for phrase in crm.stop_phrase_list:
         if phrase in text:
-            return str(_("Stop phrase: %(phrase)s") % {"phrase": phrase})
+            return STOP_PHRASE % {"phrase": phrase}
     return ""

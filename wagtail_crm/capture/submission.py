@@ -4,6 +4,11 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from ..dedup import email_key
+
+#: The longest e-mail address a path may carry (RFC 5321), as Django stores it.
+EMAIL_MAX_LENGTH = 254
+
 #: CRM fields a form field can be mapped to.
 CRM_FIELD_CHOICES = [
     ("name", _("Full name")),
@@ -61,6 +66,13 @@ class LeadSubmission:
     def text(self, name):
         value = self.get(name)
         return value.strip() if isinstance(value, str) else str(value)
+
+    def email(self):
+        """The normalized e-mail, or "" when it cannot be one: longer than the
+        254 characters an address may have (RFC 5321) and a column holds. What
+        was typed stays in the lead's raw data."""
+        value = email_key(self.text("email"))
+        return value if len(value) <= EMAIL_MAX_LENGTH else ""
 
     def to_payload(self):
         return asdict(self)

@@ -14,7 +14,8 @@ request. For each lead, in order:
 
 Each step's failure is logged and does not stop the next; the lead is saved
 already. Running the task twice re-indexes, writes no second webhook
-delivery, and at worst sends a second e-mail.
+delivery and sends no second e-mail (the sender claims the lead first, see
+:mod:`.notifications`).
 """
 
 import logging

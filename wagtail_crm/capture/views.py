@@ -37,8 +37,12 @@ def _source(request, block_id):
         page_id = int(request.POST.get("page_id", ""))
     except ValueError:
         raise Http404 from None
-    page = Page.objects.live().public().filter(pk=page_id).first()
-    if page is None:
+    page = Page.objects.live().filter(pk=page_id).first()
+    # A private page's form takes posts from those who may see the page.
+    if page is None or not all(
+        restriction.accept_request(request)
+        for restriction in page.get_view_restrictions()
+    ):
         raise Http404
     page = page.specific
     block, value = find_lead_form(page, block_id)

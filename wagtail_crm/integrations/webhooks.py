@@ -44,7 +44,20 @@ def sign(secret, timestamp, body):
     return f"sha256={digest}"
 
 
-def verify(secret, timestamp, body, signature):
+#: How old (or how far in the future) a signed timestamp may be, in seconds.
+MAX_AGE = 300
+
+
+def verify(secret, timestamp, body, signature, *, max_age=MAX_AGE):
+    """True when ``signature`` is ours for ``timestamp`` and ``body`` and the
+    timestamp is within ``max_age`` seconds of now (a replayed request is
+    refused); ``max_age=None`` checks the signature only."""
+    if max_age is not None:
+        try:
+            if abs(time.time() - int(timestamp)) > max_age:
+                return False
+        except (TypeError, ValueError):
+            return False
     return hmac.compare_digest(sign(secret, timestamp, body), signature or "")
 
 

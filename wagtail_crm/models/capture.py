@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,13 @@ class QuarantinedSubmission(TimestampedModel):
         related_name="+",
     )
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_display(self):
+        """The reason in the active language (it is stored in English)."""
+        from ..capture.spam import translated_reason
+
+        return translated_reason(self.reason)
 
     class Meta:
         verbose_name = _("quarantined submission")

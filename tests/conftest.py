@@ -35,6 +35,20 @@ def site_pages(db):
 
 
 @pytest.fixture
+def crm_settings_with_filters(site_pages):
+    """The default site's CRM settings with stop phrases and a blocked domain."""
+    from wagtail.models import Site
+
+    from wagtail_crm.models import CRMSettings
+
+    crm = CRMSettings.for_site(Site.objects.get(is_default_site=True))
+    crm.stop_phrases = "Casino bonus\nSEO services"
+    crm.blocked_email_domains = "@spam.example"
+    crm.save()
+    return crm
+
+
+@pytest.fixture
 def processes(tmp_path):
     """Server and worker processes a test starts; all stopped at its end."""
     from tests.scale_helpers import Processes

@@ -5,11 +5,10 @@ import time
 
 import pytest
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Site
 
 from wagtail_crm.capture import spam
 from wagtail_crm.capture.quarantine import release
-from wagtail_crm.models import Contact, CRMSettings, Lead, QuarantinedSubmission
+from wagtail_crm.models import Contact, Lead, QuarantinedSubmission
 
 from .capture_helpers import CONTACT_FORM, form_post
 
@@ -156,15 +155,6 @@ def test_captcha_hook_point(client, site_pages, settings):
     assert "not a robot" in wrong.content.decode()
     assert right.status_code == 200
     assert Lead.objects.count() == 1
-
-
-@pytest.fixture
-def crm_settings_with_filters(site_pages):
-    crm = CRMSettings.for_site(Site.objects.get(is_default_site=True))
-    crm.stop_phrases = "Casino bonus\nSEO services"
-    crm.blocked_email_domains = "@spam.example"
-    crm.save()
-    return crm
 
 
 def test_stop_phrase_goes_to_quarantine_and_can_be_released(

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 
+from ..views.safe_export import SafeCSVExportMixin
+
 #: Colours of the chart series, readable on light and dark admin themes.
 PALETTE = [
     "#2e6fd8",
@@ -109,7 +111,7 @@ def in_range(queryset, field, date_range):
     return queryset
 
 
-class CRMReportView(ReportView):
+class CRMReportView(SafeCSVExportMixin, ReportView):
     """A report whose ``object_list`` is aggregated rows (dicts) plus a chart."""
 
     template_name = "wagtail_crm/reports/report.html"

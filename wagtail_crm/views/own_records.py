@@ -16,6 +16,7 @@ from wagtail.snippets.views import chooser, snippets
 from ..permissions import can_see_all, owner_field_of, visible_to
 from ..phones import format_phone
 from .activities import log_activity_buttons
+from .safe_export import SafeCSVExportMixin
 
 EXPORT_PERMISSION = "wagtail_crm.export_records"
 
@@ -43,7 +44,7 @@ class VisibleObjectMixin:
         return instance
 
 
-class IndexView(snippets.IndexView):
+class IndexView(SafeCSVExportMixin, snippets.IndexView):
     """A listing of the visible records; searches names, e-mails, phones, tax ids."""
 
     search_function = None

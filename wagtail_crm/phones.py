@@ -98,6 +98,7 @@ class PhoneParseResult:
 
 
 _SPLIT_RE = re.compile(r"[,;/\n\r|]|\s(?:or|или|либо|ose|або|немесе)\s", re.IGNORECASE)
+_LABEL_SLASH_RE = re.compile(r"(?<=[^\W\d_])\.?/(?=[^\W\d_])")
 _EXT_MARK = (
     r"(?:доб(?:авочный)?|доп|вн(?:утр(?:енний)?)?|ext(?:ension)?|zgj(?:atim)?"
     r"|durchwahl|dw|x|#)"
@@ -355,8 +356,13 @@ def _parse_international(digits):
 
 
 def _chunks(text):
-    """Split a cell into numbers; a lone "доб. 12" belongs to the number before."""
+    """Split a cell into numbers; a lone "доб. 12" belongs to the number before.
+
+    A slash between two words is a label ("тел/факс: 8 495…"), not two numbers.
+    """
     chunks = []
+    if "/" in text:
+        text = _LABEL_SLASH_RE.sub(" ", text)
     for chunk in _SPLIT_RE.split(text):
         if not chunk or not chunk.strip():
             continue

@@ -194,6 +194,9 @@ SYNONYMS = {
         "основной телефон",
         "telefoni",
         "telefon",
+        "telefonat",
+        "телефоны",
+        "phones",
         "nr. telefoni",
         "numri i telefonit",
         "nr. i telefonit",
@@ -349,6 +352,7 @@ SYNONYMS = {
         "shoqeria",
         "biznesi",
         "organizata",
+        "organizate",
         "emri i kompanise",
         "emri i biznesit",
         "emri i subjektit",
@@ -516,22 +520,81 @@ class HeaderGuess:
 _SECOND_CHOICE = {header_key("полное наименование")}
 
 
+def _own_name(header, field):
+    """``header`` is ``field``'s own name or label ("Job title"), not a synonym."""
+    key = header_key(header)
+    return key in (header_key(field), header_key(FIELDS.get(field, "")))
+
+
 def propose_mapping(headers, table=None) -> list[str]:
     table = table or synonym_table()
     fields = [field_for_header(header, table) for header in headers]
+    fields = _organization_sheet(headers, fields)
     first_choice = {
         field
         for header, field in zip(headers, fields, strict=True)
         if field and header_key(header) not in _SECOND_CHOICE
     }
+    # A column titled with a field's own name wins over a synonym of it
+    # elsewhere: our contact export has "Role" and "Job title".
+    own = {
+        field
+        for header, field in zip(headers, fields, strict=True)
+        if field and _own_name(header, field)
+    }
     mapping, used = [], set()
     for header, field in zip(headers, fields, strict=True):
         second = field in first_choice and header_key(header) in _SECOND_CHOICE
-        if field and field not in MULTI_FIELDS and (field in used or second):
+        synonym = field in own and not _own_name(header, field)
+        if field and field not in MULTI_FIELDS and (field in used or second or synonym):
             field = ""
         used.add(field)
         mapping.append(field)
     return mapping
+
+
+#: Fields that only a person has: a sheet with one of them lists people.
+_PERSON_FIELDS = {
+    "last_name",
+    "middle_name",
+    "job_title",
+    "mobile_phone",
+    "home_phone",
+}
+
+
+_PLAIN_NAMES = {
+    header_key(name) for name in ("name", "наименование", "название", "emri")
+}
+
+
+def _organization_sheet(headers, fields):
+    """``fields`` of a list of organizations, read as such.
+
+    A sheet with a tax id, no column for the organization, and no column only
+    a person has (our own organization export: "Name", "Tax id", "E-mail",
+    "Phones"…) lists companies: its name is the organization's, and its
+    e-mails and phones are the organization's too.
+    """
+    present = set(fields)
+    if "tax_id" not in present or "organization" in present:
+        return fields  # with a company column, each row's rules place the rest
+    if present & _PERSON_FIELDS:
+        return fields
+    names = {
+        header_key(header)
+        for header, field in zip(headers, fields, strict=True)
+        if field in ("full_name", "first_name")
+    }
+    # "Name" may be a company's; "ФИО" or "Contact person" is a person's.
+    if not names or not names <= _PLAIN_NAMES:
+        return fields
+    return [
+        "organization"
+        if header_key(header) in _PLAIN_NAMES and field in ("full_name", "first_name")
+        else _TO_COMPANY.get(field, field)
+        for header, field in zip(headers, fields, strict=True)
+    ]
 
 
 def detect_header(rows, table=None) -> HeaderGuess | None:

@@ -578,7 +578,11 @@ _SAMPLE_BYTES = 256 * 1024
 def _open_text(path, filename):
     with open(path, "rb") as handle:
         sample = handle.read(_SAMPLE_BYTES)
-    encoding = detect_encoding(sample)
+        encoding = detect_encoding(sample)
+        if encoding == "utf-8" and sample.isascii():
+            # Plain Latin so far says nothing: a Windows-1251 file sorted by
+            # name may reach its Cyrillic rows only after the sample.
+            encoding = _encoding_of_the_rest(handle, encoding)
     text_sample = sample.decode(encoding, errors="replace")
     if _looks_like_html(text_sample):
         raise ImportFileError(
@@ -624,6 +628,20 @@ def detect_encoding(sample: bytes) -> str:
         if error.start >= len(sample) - 3:
             return "utf-8"
     return "cp1251" if _cyrillic_like(sample) else "cp1252"
+
+
+def _encoding_of_the_rest(handle, encoding):
+    """``encoding`` if the rest of ``handle`` is UTF-8 too, else the single-byte
+    encoding its first non-UTF-8 bytes look like."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while chunk := handle.read(1024 * 1024):
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as error:
+            start = max(error.start - 64, 0)
+            sample = chunk[start : start + _SAMPLE_BYTES]
+            return "cp1251" if _cyrillic_like(sample) else "cp1252"
+    return encoding
 
 
 def _cyrillic_like(sample):
@@ -690,9 +708,11 @@ def _csv_rows(path, encoding, delimiter):
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
         reader = csv.reader(text, delimiter=delimiter)
         try:
-            for values in reader:
+            # Numbered by record, as a spreadsheet shows them: a cell with a
+            # line break inside does not shift the rows after it.
+            for number, values in enumerate(reader, 1):
                 yield Row(
-                    reader.line_num,
+                    number,
                     [clean_text(unneutralize(_one_list(value))) for value in values],
                 )
         except csv.Error as error:

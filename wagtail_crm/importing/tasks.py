@@ -8,8 +8,9 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from ..hooks import AFTER_IMPORT, get_hooks
@@ -122,7 +123,22 @@ def run_import_job(job_id):
     with job_lock(job_id) as acquired:
         if not acquired:
             return None  # another worker is running this job right now
-        return _run(job_id)
+        with translation.override(_language_of(job_id)):
+            return _run(job_id)
+
+
+def _language_of(job_id):
+    """The language the job's report is written in: the one its user worked
+    in when uploading, else their Wagtail admin language, else the site's."""
+    job = ImportJob.objects.filter(pk=job_id).select_related("created_by").first()
+    if job is None:
+        return settings.LANGUAGE_CODE
+    language = (job.options or {}).get("language")
+    if not language and job.created_by is not None:
+        from wagtail.users.models import UserProfile
+
+        language = UserProfile.get_for_user(job.created_by).get_preferred_language()
+    return language or settings.LANGUAGE_CODE
 
 
 def _run(job_id):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -121,6 +122,8 @@ class UploadView(ImportViewMixin, TemplateView):
                 "region": form.cleaned_data["region"].upper(),
                 "area_code": form.cleaned_data["area_code"],
                 "owner_id": request.user.pk,
+                # The report is written in a worker: in this user's language.
+                "language": translation.get_language(),
             },
         )
         job.file.save(upload.name, upload, save=True)

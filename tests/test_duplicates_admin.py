@@ -228,3 +228,40 @@ def test_merge_organizations_through_the_screen(admin_client):
     first.refresh_from_db()
     assert first.website == "https://romashka.ru"
     assert set(first.contacts.all()) == set(people)
+
+
+def test_each_row_acts_on_a_card_it_matches_directly(admin_client, superuser):
+    """A and B share an e-mail, B and C a phone and surname: C's buttons act on
+    (B, C), and "Not a duplicate" there takes C out of the group."""
+    from wagtail_crm.duplicate_groups import find_groups
+    from wagtail_crm.models import NotDuplicate
+
+    from .factories import ContactFactory, PhoneFactory
+
+    a = ContactFactory(last_name="Орлов", email="m.orlov@example.ru")
+    b = ContactFactory(last_name="Orlov", email="m.orlov@example.ru")
+    c = ContactFactory(last_name="Орлов", email="orlov.home@example.ru")
+    PhoneFactory(contact=b, e164="+79264102233")
+    PhoneFactory(contact=c, e164="+79264102233")
+    (group,) = find_groups("contact", superuser)
+    assert group.partners == {b.pk: a.pk, c.pk: b.pk}
+
+    html = admin_client.get(reverse("crm-duplicates:index")).content.decode()
+    assert reverse("crm-duplicates:dismiss", args=["contact", b.pk, c.pk]) in html
+    assert reverse("crm-duplicates:dismiss", args=["contact", a.pk, c.pk]) not in html
+    admin_client.post(reverse("crm-duplicates:dismiss", args=["contact", b.pk, c.pk]))
+
+    assert NotDuplicate.objects.count() == 1
+    (group,) = find_groups("contact", superuser)
+    assert group.pks == [a.pk, b.pk]
+
+
+def test_companies_with_different_tax_ids_are_never_one_group(superuser):
+    from wagtail_crm.duplicate_groups import find_groups
+    from wagtail_crm.models import Organization
+
+    Organization.objects.create(name="ООО «Ромашка»", tax_id="7701234567")
+    Organization.objects.create(name="Ромашка", tax_id="5003012345")
+    Organization.objects.create(name="Ромашка ООО")
+
+    assert find_groups("organization", superuser) == []

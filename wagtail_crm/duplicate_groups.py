@@ -40,6 +40,9 @@ class DuplicateGroup:
     pks: list[int]
     reasons: list[str]
     records: list = field(default_factory=list)
+    #: pk → the pk of a record of the group it matches directly (the first
+    #: record where it can): what "Merge…" and "Not a duplicate" act on.
+    partners: dict = field(default_factory=dict)
 
     @property
     def reason_labels(self):
@@ -107,10 +110,14 @@ def _organization_key_groups(queryset):
         for pk, tax_id in members.items():
             by_tax[tax_id].add(pk)
         untaxed = by_tax.pop("", set())
+        if len(by_tax) > 1:
+            # Which of them a card without a tax id is, nothing tells: pairing
+            # it with each would join companies with different tax ids.
+            found.extend(("name", pks) for pks in (*by_tax.values(), untaxed))
+            continue
         for pks in by_tax.values() or [set()]:
-            if len(pks | untaxed) > 1:
-                found.append(("name", pks | untaxed))
-    return found
+            found.append(("name", pks | untaxed))
+    return [(reason, pks) for reason, pks in found if len(pks) > 1]
 
 
 def _pairs(pks):
@@ -146,8 +153,24 @@ def _connect(kind, key_groups, dismissed):
             continue
         found = set().union(*(reasons[p] for p in combinations(sorted(pks), 2)))
         ordered = [reason for reason in REASONS if reason in found]
-        groups.append(DuplicateGroup(kind, sorted(pks), ordered))
+        groups.append(
+            DuplicateGroup(kind, sorted(pks), ordered, partners=_partners(pks, reasons))
+        )
     return sorted(groups, key=lambda group: (-len(group.pks), group.pks[0]))
+
+
+def _partners(pks, reasons):
+    """For every record but the group's first, one it matches directly."""
+    first, *others = sorted(pks)
+    partners = {}
+    for pk in others:
+        direct = [
+            other
+            for other in sorted(pks)
+            if other != pk and reasons.get((min(pk, other), max(pk, other)))
+        ]
+        partners[pk] = first if first in direct else direct[0]
+    return partners
 
 
 def load_records(groups):
@@ -163,6 +186,9 @@ def load_records(groups):
         group.records = [
             loaded[(group.kind, pk)] for pk in group.pks if (group.kind, pk) in loaded
         ]
+        for record in group.records:
+            partner = group.partners.get(record.pk)
+            record.duplicate_partner = loaded.get((group.kind, partner))
     return groups
 
 

@@ -137,6 +137,20 @@ def test_merge_is_recorded_in_the_history(superuser):
 
 
 @pytest.mark.django_db
+def test_the_values_not_kept_stay_readable_in_the_history(superuser):
+    survivor = ContactFactory(last_name="Иванов", email="ivanov@a.ru", notes="A")
+    other = ContactFactory(last_name="Ivanov", email="ivan@home.ru", notes="B")
+
+    merge_contacts(survivor, other, fields_from_other=[], user=superuser)
+
+    entry = ModelLogEntry.objects.for_instance(survivor).get(action="wagtail_crm.merge")
+    assert entry.data["values"]["email"] == "ivan@home.ru"
+    assert entry.data["values"]["notes"] == "B"
+    survivor.refresh_from_db()
+    assert (survivor.email, survivor.notes) == ("ivanov@a.ru", "A")
+
+
+@pytest.mark.django_db
 def test_removed_cards_history_and_dismissed_pairs_follow(superuser):
     from wagtail.log_actions import log
 

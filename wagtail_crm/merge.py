@@ -63,6 +63,9 @@ class MergeResult:
     removed_label: str
     fields_from_other: list[str] = field(default_factory=list)
     moved: dict[str, int] = field(default_factory=dict)
+    #: The removed card's own values (e-mail, notes, tax id…), kept in the
+    #: merge's history entry: what was not chosen is not lost.
+    removed_values: dict[str, object] = field(default_factory=dict)
 
 
 def merge_fields(model):
@@ -87,6 +90,13 @@ def differing_fields(survivor, other):
         for field in merge_fields(type(survivor))
         if field.value_from_object(survivor) != field.value_from_object(other)
     ]
+
+
+def _plain(value):
+    """``value`` as JSON keeps it."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
 
 
 def _is_empty(value):
@@ -120,6 +130,9 @@ def merge_records(survivor, other, fields_from_other=None, user=None) -> MergeRe
     if fields_from_other is None:
         fields_from_other = default_choices(survivor, other)
     result = MergeResult(survivor, other.pk, str(other), list(fields_from_other))
+    result.removed_values = {
+        f.name: _plain(f.value_from_object(other)) for f in merge_fields(model)
+    }
     copied = _copy_fields(survivor, other, fields_from_other)
     result.moved = _move_related(model, survivor, other)
     _move_history(model, survivor, other)
@@ -245,5 +258,6 @@ def _log_merge(result, user):
             "merged": {"id": result.removed_pk, "title": result.removed_label},
             "fields": result.fields_from_other,
             "moved": result.moved,
+            "values": result.removed_values,
         },
     )

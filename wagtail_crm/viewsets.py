@@ -140,6 +140,7 @@ class ContactViewSet(CRMRecordViewSet):
     ]
     export_headings = {"phones": _("Phones")}
     export_filename = "contacts"
+    inspect_view_fields_exclude = ["last_name_key"]  # a match key, not for people
 
 
 class OrganizationViewSet(CRMRecordViewSet):
@@ -170,6 +171,7 @@ class OrganizationViewSet(CRMRecordViewSet):
     ]
     export_headings = {"phones": _("Phones")}
     export_filename = "organizations"
+    inspect_view_fields_exclude = ["name_key"]  # a match key, not for people
 
 
 class DealViewSet(CRMRecordViewSet):

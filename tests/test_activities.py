@@ -143,3 +143,46 @@ def test_edit_views_can_reuse_the_buttons(olga, contact):
     ]
     assert buttons[0].url == log_activity_url("call", contact, "/back/")
     assert log_activity_buttons(contact, manager("viewer")) == []
+
+
+def test_history_outlives_the_records_it_is_linked_to(admin_client):
+    """Deleting an organization (or its contact, lead, deal) keeps the calls
+    and tasks logged on them: the links are emptied, not the history."""
+    from wagtail_crm.models import Organization, Task
+
+    deal = DealFactory(stage=pipeline_with_stages().stages.first())
+    organization = deal.organization or OrganizationFactory()
+    contact = Contact.objects.create(last_name="Иванов", organization=organization)
+    links = {
+        "contact": contact,
+        "organization": organization,
+        "lead": LeadFactory(),
+        "deal": deal,
+    }
+    Activity.objects.create(subject="Important call", **links)
+    Task.objects.create(title="Call back", **links)
+
+    for record in (links["deal"], links["lead"], contact):
+        record.delete()
+    delete_url = reverse(
+        Organization.snippet_viewset.get_url_name("delete"), args=[organization.pk]
+    )
+    assert admin_client.post(delete_url).status_code == 302
+    assert not Organization.objects.filter(pk=organization.pk).exists()
+
+    activity = Activity.objects.get(subject="Important call")
+    task = Task.objects.get(title="Call back")
+    for record in (activity, task):
+        assert (record.contact, record.organization, record.lead, record.deal) == (
+            None,
+            None,
+            None,
+            None,
+        )
+    for model, text in ((Activity, "Important call"), (Task, "Call back")):
+        listing = admin_client.get(reverse(model.snippet_viewset.get_url_name("list")))
+        assert text in listing.content.decode()
+    edit_url = reverse(
+        Activity.snippet_viewset.get_url_name("edit"), args=[activity.pk]
+    )
+    assert admin_client.get(edit_url).status_code == 200

@@ -58,6 +58,28 @@ def test_first_name_only_card_is_found_by_the_full_name():
     assert second.contact_id == first.contact_id
 
 
+def test_russian_order_name_is_stored_with_the_surname_as_last_name():
+    capture_lead({"name": "Смирнова Анна", "phone": "8 916 765 43 21"})
+    capture_lead({"name": "Иванов Пётр Сергеевич", "phone": "8 916 123 45 67"})
+
+    names = set(Contact.objects.values_list("last_name", "first_name", "middle_name"))
+    assert names == {("Смирнова", "Анна", ""), ("Иванов", "Пётр", "Сергеевич")}
+
+
+def test_captured_card_and_typed_card_of_one_person_are_proposed_as_duplicates(
+    superuser,
+):
+    from tests.factories import ContactFactory, PhoneFactory
+    from wagtail_crm.duplicate_groups import find_groups
+
+    capture_lead({"name": "Смирнова Анна", "phone": "8 916 765 43 21"})
+    typed = ContactFactory(last_name="Смирнова", first_name="Анна", email="")
+    PhoneFactory(contact=typed, e164="+79167654321")
+
+    assert Contact.objects.count() == 2
+    assert find_groups("contact", superuser)
+
+
 def test_same_office_phone_same_first_name_other_surname_is_another_person():
     capture_lead({"name": "Ivan Petrov", "phone": "+7 495 123 45 67"})
     capture_lead({"name": "Ivan Sidorov", "phone": "+7 495 123 45 67"})

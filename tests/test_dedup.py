@@ -27,6 +27,11 @@ from wagtail_crm.dedup import (
         ["Ильин", "Ilyin", "Il'in"],
         ["Юдина", "Yudina", "Iudina"],
         ["Çela", "Cela", "ÇELA"],
+        ["Григорьев", "Grigoriev", "Grigoryev", "Grigorjev", "Grigorev"],
+        ["Алексеев", "Alexeev", "Alekseev"],
+        ["Максимов", "Maximov", "Maksimov"],
+        ["Соловьёв", "Soloviev"],
+        ["Юрьев", "Yuriev", "Yuryev"],
     ],
 )
 def test_last_name_key_ignores_case_yo_and_transliteration(spellings):
@@ -50,10 +55,26 @@ def test_different_names_have_different_keys():
         ["Volkswagen GmbH", "Volkswagen"],
         ["Albtelecom SH.A.", "ALBTELECOM sh.a"],
         ["Tirana Bank SH.P.K.", "Tirana Bank shpk"],
+        ["Sh.p.k. Alfa", "Alfa SHPK", "alfa"],
+        ["Общество с ограниченной ответственностью «Вектор»", "Вектор, ООО"],
+        ["ООО «Ромашка» Ltd", "Ромашка, ООО", "Ромашка"],
     ],
 )
 def test_organization_name_key_drops_legal_form_quotes_and_case(names):
     assert len({organization_name_key(name) for name in names}) == 1
+
+
+@pytest.mark.parametrize(
+    "name,other",
+    [
+        ("Limited Edition Ltd", "Edition GmbH"),
+        ("Limited Edition", "Edition"),
+        ("Северная ООО Звезда", "Северная Звезда"),
+        ("Inc Acme", "Acme"),
+    ],
+)
+def test_organization_name_key_keeps_a_legal_form_inside_the_name(name, other):
+    assert organization_name_key(name) != organization_name_key(other)
 
 
 def test_email_and_tax_id_keys():

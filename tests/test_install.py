@@ -95,3 +95,27 @@ def test_no_ignored_file_is_in_the_repository():
         check=True,
     ).stdout.split()
     assert tracked_but_ignored == []
+
+
+@pytest.mark.django_db
+def test_migration_0008_recomputes_the_stored_match_keys():
+    import importlib
+
+    from django.apps import apps
+
+    from wagtail_crm.models import Contact, Organization
+
+    contact = Contact.objects.create(last_name="Grigoriev")
+    organization = Organization.objects.create(name="Limited Edition Ltd")
+    Contact.objects.filter(pk=contact.pk).update(last_name_key="grigoriev")
+    Organization.objects.filter(pk=organization.pk).update(name_key="edition")
+
+    migration = importlib.import_module(
+        "wagtail_crm.migrations.0008_keys_and_activity_history"
+    )
+    migration.recompute_keys(apps, None)
+
+    contact.refresh_from_db()
+    organization.refresh_from_db()
+    assert contact.last_name_key == "grigorev"
+    assert organization.name_key == "limitededition"

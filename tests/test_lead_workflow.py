@@ -74,6 +74,35 @@ def test_convert_links_an_existing_contact_by_phone_and_last_name(users):
     assert Contact.objects.count() == 1
 
 
+def test_convert_reads_the_russian_name_order_and_links_the_existing_card(users):
+    existing = Contact.objects.create(
+        last_name="Смирнова", first_name="Анна", owner=users["manager"]
+    )
+    Phone.objects.create(contact=existing, e164="+79161234567")
+    lead = make_lead(
+        users["manager"], name="Смирнова Анна", email="", phone_e164="+79161234567"
+    )
+    result = conversion.convert_lead(lead, users["manager"])
+    assert result.contact == existing
+    assert Contact.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("Иванов Пётр Сергеевич", ("Иванов", "Пётр", "Сергеевич")),
+        ("Смирнова Анна", ("Смирнова", "Анна", "")),
+        ("Анна Смирнова", ("Смирнова", "Анна", "")),
+        ("Anna Smirnova", ("Smirnova", "Anna", "")),
+        ("Анна", ("", "Анна", "")),
+    ],
+)
+def test_convert_stores_the_name_as_the_importer_reads_it(users, name, expected):
+    lead = make_lead(users["manager"], name=name, email="")
+    contact = conversion.convert_lead(lead, users["manager"]).contact
+    assert (contact.last_name, contact.first_name, contact.middle_name) == expected
+
+
 def test_convert_links_an_existing_organization_by_name(users):
     existing = Organization.objects.create(name='ООО "Вектор"')
     lead = make_lead(users["manager"], company="Вектор ООО")

@@ -24,6 +24,7 @@ from .dedup import (
     person_name_key,
 )
 from .models import Contact, Deal, Lead, Organization, Phone, Pipeline
+from .names import split_full_name
 
 ACTION_TAKEN = "wagtail_crm.lead_taken"
 ACTION_QUALIFIED = "wagtail_crm.lead_qualified"
@@ -92,17 +93,10 @@ def mark_lost(lead, user, reason):
 
 
 def split_name(name):
-    """("last", "first", "middle") from a typed full name.
-
-    Three words are read in the Russian order (Иванов Иван Иванович); two as
-    "first last"; one is a first name.
-    """
-    words = (name or "").split()
-    if len(words) >= 3:
-        return words[0], words[1], " ".join(words[2:])
-    if len(words) == 2:
-        return words[1], words[0], ""
-    return "", (words[0] if words else ""), ""
+    """("last", "first", "middle") from a typed full name, read as the
+    importer and form capture read it ("Смирнова Анна", "Anna Smirnova",
+    "Иванов Пётр Сергеевич"); a lone word is a first name."""
+    return split_full_name(name, one_word="first")
 
 
 def find_contact(lead):

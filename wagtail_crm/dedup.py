@@ -63,11 +63,41 @@ LEGAL_FORMS = (
     "sh.a",
 )
 _QUOTES_RE = re.compile(r"[«»\"„“”‟'`‘’‚]")
-_LEGAL_RE = re.compile(
-    r"(?<![\w.])(?:"
-    + "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in LEGAL_FORMS)
+#: Legal forms that only ever follow the name ("Acme Ltd", never "Ltd Acme"):
+#: "Limited Edition" keeps its first word.
+_TRAILING_ONLY_FORMS = frozenset(
+    {
+        "limited liability company",
+        "incorporated",
+        "corporation",
+        "limited",
+        "l.l.c.",
+        "llc",
+        "ltd.",
+        "ltd",
+        "inc.",
+        "inc",
+        "corp.",
+        "corp",
+        "gmbh",
+    }
+)
+
+
+def _forms_pattern(forms):
+    return "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in forms)
+
+
+# A legal form before the name ("ООО «Ромашка»", "Sh.p.k. Alfa") or after it
+# ("Ромашка, ООО", "Acme Ltd."), never one inside it.
+_LEADING_LEGAL_RE = re.compile(
+    r"^[\W_]*(?:"
+    + _forms_pattern(f for f in LEGAL_FORMS if f not in _TRAILING_ONLY_FORMS)
     + r")(?![\w])",
     re.IGNORECASE,
+)
+_TRAILING_LEGAL_RE = re.compile(
+    r"(?<![\w.])(?:" + _forms_pattern(LEGAL_FORMS) + r")[\W_]*$", re.IGNORECASE
 )
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 _NON_ALPHA_RE = re.compile(r"[^a-z0-9]+")
@@ -89,9 +119,17 @@ _TRANSLIT = {
     "yu": "u",
     "ju": "u",
     "iu": "u",
+    "x": "ks",
+    # "-ьев" is "-ev" ("Григорьев" → "grigorev"), often spelt "-iev" (the
+    # "-yev"/"-jev" spellings fold through "ye"/"je" above).
+    "iev": "ev",
 }
 _TRANSLIT_RE = re.compile(
-    "|".join(sorted(_TRANSLIT, key=len, reverse=True)) + r"|(?:iy|yi|ii|ij|yj|y)$"
+    "|".join(
+        r"(?<=[bcdfghklmnpqrstvwxz])iev" if key == "iev" else key
+        for key in sorted(_TRANSLIT, key=len, reverse=True)
+    )
+    + r"|(?:iy|yi|ii|ij|yj|y)$"
 )
 _DOUBLE_RE = re.compile(r"(.)\1+")
 #: The longest keys, as ``Contact.last_name_key`` and ``Organization.name_key``
@@ -111,7 +149,8 @@ def person_name_key(name) -> str:
     """Case, ё/е, script and transliteration insensitive last-name key.
 
     "Фёдоров", "ФЕДОРОВ", "Fedorov", "Fyodorov" and "Fjodorov" agree, as do
-    "Соловьёв"/"Solovyov"/"Solovev" and "Дмитриевский"/"Dmitrievsky". The key
+    "Соловьёв"/"Solovyov"/"Solovev", "Дмитриевский"/"Dmitrievsky",
+    "Григорьев"/"Grigoriev"/"Grigoryev" and "Максимов"/"Maximov". The key
     is only ever used together with a phone number, so a rare collision of two
     different names costs nothing.
     """
@@ -128,10 +167,17 @@ def organization_name_key(name) -> str:
     """Name without legal form, quotes, punctuation, spaces and case.
 
     «ООО "Северная звезда"», "Северная Звезда, ООО" and "северная-звезда"
-    agree; so do "Acme Ltd." and "ACME LLC".
+    agree; so do "Acme Ltd." and "ACME LLC". Legal forms are removed at the
+    start and the end of the name only (several, as in "ООО «Ромашка» Ltd"),
+    so "Limited Edition Ltd" keeps "Limited"; the English ones only at the end.
     """
     text = _QUOTES_RE.sub(" ", (name or "").casefold().replace("ё", "е"))
-    text = _LEGAL_RE.sub(" ", text)
+    while True:
+        stripped = _LEADING_LEGAL_RE.sub(" ", text, count=1)
+        stripped = _TRAILING_LEGAL_RE.sub(" ", stripped, count=1)
+        if stripped == text:
+            break
+        text = stripped
     return _NOT_WORD_RE.sub("", text)[:ORGANIZATION_KEY_LENGTH]
 
 

@@ -19,18 +19,19 @@ from ..dedup import (
 )
 from ..lean_insert import insert_linked
 from ..models import Contact, Organization, Phone
+from ..names import split_full_name
 
 
 def split_name(submission):
-    """(first, last) from the mapped first/last name or from the full name."""
+    """(first, last, middle) from the mapped first/last name or from the full
+    name, read as the importer reads it ("Смирнова Анна", "Anna Smirnova");
+    a lone word is a first name."""
     first = submission.text("first_name")
     last = submission.text("last_name")
     if first or last:
-        return first, last
-    parts = submission.text("name").split()
-    if len(parts) < 2:
-        return " ".join(parts), ""
-    return parts[0], " ".join(parts[1:])
+        return first, last, ""
+    last, first, middle = split_full_name(submission.text("name"), one_word="first")
+    return first, last, middle
 
 
 def _name_key_source(first, last):
@@ -209,7 +210,7 @@ def match_contact(submission, parsed_phone, organization, owner):
     enriched at once), or None."""
     email = submission.email()
     phones = [parsed_phone.e164] if parsed_phone else []
-    first, last = split_name(submission)
+    first, last, middle = split_name(submission)
     if not (email or phones):
         return None
     contact = find_contact(email=email, phones=phones, first=first, last=last)
@@ -219,6 +220,7 @@ def match_contact(submission, parsed_phone, organization, owner):
         contact = Contact(
             first_name=first[:150],
             last_name=last[:150],
+            middle_name=middle[:150],
             email=email,
             job_title=submission.text("job_title")[:255],
             organization=organization,
@@ -226,7 +228,14 @@ def match_contact(submission, parsed_phone, organization, owner):
         )
         known_phones = set()
     else:
-        _enrich(contact, email=email, organization=organization, first=first, last=last)
+        _enrich(
+            contact,
+            email=email,
+            organization=organization,
+            first=first,
+            last=last,
+            middle=middle,
+        )
         known_phones = contact.known_phones
     new_phones = []
     if parsed_phone and parsed_phone.e164 not in known_phones:
@@ -241,12 +250,15 @@ def match_contact(submission, parsed_phone, organization, owner):
     return ContactMatch(contact, new=contact.pk is None, phones=new_phones)
 
 
-def _enrich(contact, *, email, organization, first="", last=""):
+def _enrich(contact, *, email, organization, first="", last="", middle=""):
     """Fill what the card lacks; never overwrite what a manager entered."""
     changed = []
     if (first or last) and not (contact.first_name or contact.last_name):
         contact.first_name, contact.last_name = first[:150], last[:150]
         changed += ["first_name", "last_name", "last_name_key"]
+        if middle and not contact.middle_name:
+            contact.middle_name = middle[:150]
+            changed.append("middle_name")
     if email and not contact.email:
         contact.email = email
         changed.append("email")

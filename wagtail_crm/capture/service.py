@@ -198,8 +198,8 @@ def _display_name(submission):
     name = submission.text("name")
     if name:
         return name
-    first, last = matching.split_name(submission)
-    return " ".join(part for part in (first, last) if part)
+    first, last, middle = matching.split_name(submission)
+    return " ".join(part for part in (first, middle, last) if part)
 
 
 def _lead_values(submission, raw_phone, parsed_phone):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from ..hooks import REGISTER_COLUMN_SYNONYMS, get_hooks
+from ..names import split_full_name  # noqa: F401  (imported from here too)
 
 # Target fields, in the order the mapping screen offers them.
 FIELDS = {
@@ -646,44 +647,3 @@ def _trimmed(headers):
 
 def _header_text(value):
     return value if isinstance(value, str) else ("" if value is None else str(value))
-
-
-# Full names -----------------------------------------------------------------
-
-_PATRONYMIC_RE = re.compile(
-    r"(вич|вна|ична|инична|ильич|кузьмич|лукич|фомич|никитич|саввич|кызы|оглы"
-    r"|ovich|ovna|evich|evna)$"
-)
-_SURNAME_RE = re.compile(
-    r"(ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|ской|ых|их|енко|ук|юк)$"
-)
-_CYRILLIC_RE = re.compile(r"[а-яё]", re.IGNORECASE)
-
-
-def split_full_name(text) -> tuple[str, str, str]:
-    """(last, first, middle) of "Иванов Иван Иванович", "John Smith", "Smith, John"."""
-    text = " ".join(str(text or "").replace("\u00a0", " ").split())
-    if not text:
-        return "", "", ""
-    if "," in text:
-        last, _sep, rest = text.partition(",")
-        first, _sep, middle = rest.strip().partition(" ")
-        return last.strip(), first, middle.strip()
-    parts = text.split(" ")
-    cyrillic = bool(_CYRILLIC_RE.search(text))
-    if len(parts) == 1:
-        return (parts[0], "", "") if cyrillic else ("", parts[0], "")
-    lowered = [part.casefold() for part in parts]
-    if len(parts) >= 3 and _PATRONYMIC_RE.search(lowered[-1]):
-        return parts[0], parts[1], " ".join(parts[2:])
-    if len(parts) >= 3 and _PATRONYMIC_RE.search(lowered[1]):
-        return " ".join(parts[2:]), parts[0], parts[1]
-    if len(parts) == 2 and cyrillic:
-        if _SURNAME_RE.search(lowered[1]) and not _SURNAME_RE.search(lowered[0]):
-            return parts[1], parts[0], ""
-        return parts[0], parts[1], ""
-    if len(parts) == 2:
-        return parts[1], parts[0], ""
-    if cyrillic:  # "Фамилия Имя Отчество", the Russian order
-        return parts[0], parts[1], " ".join(parts[2:])
-    return parts[-1], parts[0], " ".join(parts[1:-1])

@@ -14,7 +14,7 @@ def _link(model, verbose_name, related_name):
         verbose_name=verbose_name,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name=related_name,
     )
 

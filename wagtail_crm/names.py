@@ -1,0 +1,55 @@
+"""Full names split into last, first and middle name.
+
+One reading of a typed full name for import, form capture and lead
+conversion, so "Смирнова Анна" is the same person whichever way she came in.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PATRONYMIC_RE = re.compile(
+    r"(вич|вна|ична|инична|ильич|кузьмич|лукич|фомич|никитич|саввич|кызы|оглы"
+    r"|ovich|ovna|evich|evna)$"
+)
+_SURNAME_RE = re.compile(
+    r"(ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|ской|ых|их|енко|ук|юк)$"
+)
+_CYRILLIC_RE = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def split_full_name(text, *, one_word="auto") -> tuple[str, str, str]:
+    """(last, first, middle) of "Иванов Иван Иванович", "John Smith", "Smith, John".
+
+    A single word is a last name if it is Cyrillic, else a first name
+    (``one_word="auto"``, as a spreadsheet's "ФИО" column holds it); pass
+    ``one_word="first"`` where a lone word is a given name (a web form's
+    "Name" field).
+    """
+    text = " ".join(str(text or "").replace("\u00a0", " ").split())
+    if not text:
+        return "", "", ""
+    if "," in text:
+        last, _sep, rest = text.partition(",")
+        first, _sep, middle = rest.strip().partition(" ")
+        return last.strip(), first, middle.strip()
+    parts = text.split(" ")
+    cyrillic = bool(_CYRILLIC_RE.search(text))
+    if len(parts) == 1:
+        if cyrillic and one_word != "first":
+            return parts[0], "", ""
+        return "", parts[0], ""
+    lowered = [part.casefold() for part in parts]
+    if len(parts) >= 3 and _PATRONYMIC_RE.search(lowered[-1]):
+        return parts[0], parts[1], " ".join(parts[2:])
+    if len(parts) >= 3 and _PATRONYMIC_RE.search(lowered[1]):
+        return " ".join(parts[2:]), parts[0], parts[1]
+    if len(parts) == 2 and cyrillic:
+        if _SURNAME_RE.search(lowered[1]) and not _SURNAME_RE.search(lowered[0]):
+            return parts[1], parts[0], ""
+        return parts[0], parts[1], ""
+    if len(parts) == 2:
+        return parts[1], parts[0], ""
+    if cyrillic:  # "Фамилия Имя Отчество", the Russian order
+        return parts[0], parts[1], " ".join(parts[2:])
+    return parts[-1], parts[0], " ".join(parts[1:-1])

@@ -1,0 +1,61 @@
+"""Record edit forms and bulk actions as a manager meets them: the phones
+inline, linked records of a colleague, owners, lost leads, phone search and
+report exports."""
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import querydict_from_html
+
+from tests.crm_admin_data import SECRET, records_of, sales_users
+from wagtail_crm.models import Contact, Organization, Phone
+
+
+def _url(model, name, *args):
+    return reverse(model.snippet_viewset.get_url_name(name), args=args)
+
+
+def _form_data(client, url):
+    html = client.get(url).content.decode()
+    return querydict_from_html(html, form_id="w-editor-form")
+
+
+@pytest.fixture
+def users(db):
+    manager, other, head = sales_users()
+    return {"manager": manager, "other": other, "head": head}
+
+
+@pytest.fixture
+def two_managers(users):
+    return records_of(users["manager"], "Mine"), records_of(users["other"], SECRET)
+
+
+@pytest.mark.parametrize("model", [Organization, Contact])
+def test_phones_inline_has_only_the_phones_fields(client, users, two_managers, model):
+    mine, _theirs = two_managers
+    client.force_login(users["manager"])
+    html = client.get(_url(model, "edit", mine[model].pk)).content.decode()
+    assert SECRET not in html
+    assert 'name="phones-0-e164"' in html
+    assert 'name="phones-0-contact"' not in html
+    assert 'name="phones-0-organization"' not in html
+
+
+def test_phones_inline_ignores_a_posted_parent(client, users, two_managers):
+    mine, theirs = two_managers
+    org = mine[Organization]
+    client.force_login(users["manager"])
+    data = _form_data(client, _url(Organization, "edit", org.pk))
+    data["phones-0-contact"] = str(theirs[Contact].pk)
+    data["phones-0-extension"] = "15"
+    response = client.post(_url(Organization, "edit", org.pk), data)
+    assert response.status_code == 302
+    phone = org.phones.get()
+    assert (phone.contact_id, phone.extension) == (None, "15")
+    assert not theirs[Contact].phones.filter(organization=org).exists()
+    assert (
+        Phone.objects.filter(contact__isnull=False, organization__isnull=False)[
+            :1
+        ].count()
+        == 0
+    )

@@ -7,7 +7,8 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
 
 from tests.crm_admin_data import SECRET, records_of, sales_users
-from wagtail_crm.models import Contact, Organization, Phone
+from wagtail_crm import conversion
+from wagtail_crm.models import Contact, Deal, Lead, Organization, Phone
 
 
 def _url(model, name, *args):
@@ -59,3 +60,37 @@ def test_phones_inline_ignores_a_posted_parent(client, users, two_managers):
         ].count()
         == 0
     )
+
+
+def test_converted_lead_and_its_deal_stay_editable(client, users, two_managers):
+    _mine, theirs = two_managers
+    manager = users["manager"]
+    lead = Lead.objects.create(
+        name="Ivan Person",
+        email=theirs[Contact].email,
+        company=theirs[Organization].name,
+        owner=manager,
+    )
+    result = conversion.convert_lead(lead, manager, create_deal=True, deal_title="D")
+    assert result.deal.contact == theirs[Contact]
+    client.force_login(manager)
+    for model, pk in ((Lead, lead.pk), (Deal, result.deal.pk)):
+        data = _form_data(client, _url(model, "edit", pk))
+        response = client.post(_url(model, "edit", pk), data)
+        assert response.status_code == 302, (
+            model.__name__,
+            response.context["form"].errors,
+        )
+    result.deal.refresh_from_db()
+    assert result.deal.contact == theirs[Contact]
+
+
+def test_linked_choices_still_hide_other_records(client, users, two_managers):
+    mine, theirs = two_managers
+    client.force_login(users["manager"])
+    url = _url(Deal, "edit", mine[Deal].pk)
+    data = _form_data(client, url)
+    data["contact"] = str(theirs[Contact].pk)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "contact" in response.context["form"].errors

@@ -8,7 +8,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 
 from tests.crm_admin_data import SECRET, records_of, sales_users
 from wagtail_crm import conversion
-from wagtail_crm.models import Contact, Deal, Lead, Organization, Phone
+from wagtail_crm.models import Contact, Deal, Lead, Organization, Phone, Task
 
 
 def _url(model, name, *args):
@@ -94,3 +94,25 @@ def test_linked_choices_still_hide_other_records(client, users, two_managers):
     response = client.post(url, data)
     assert response.status_code == 200
     assert "contact" in response.context["form"].errors
+
+
+def test_record_created_by_head_belongs_to_head(client, users):
+    head = users["head"]
+    client.force_login(head)
+    data = _form_data(client, _url(Task, "add"))
+    data["title"] = "Call back"
+    assert client.post(_url(Task, "add"), data).status_code == 302
+    assert Task.objects.get(title="Call back").assignee == head
+
+
+def test_head_may_still_clear_the_owner_of_an_existing_record(
+    client, users, two_managers
+):
+    mine, _theirs = two_managers
+    client.force_login(users["head"])
+    url = _url(Lead, "edit", mine[Lead].pk)
+    data = _form_data(client, url)
+    data["owner"] = ""
+    assert client.post(url, data).status_code == 302
+    mine[Lead].refresh_from_db()
+    assert mine[Lead].owner is None

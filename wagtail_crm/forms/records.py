@@ -49,12 +49,15 @@ class CRMRecordForm(WagtailAdminModelForm):
         return getattr(self.instance, attname, None)
 
     def assign_owner(self):
+        """A record without an owner gets its creator, also when a user who
+        sees the *Owner* field left it blank; only on an existing record may
+        that field be cleared on purpose."""
         owner_field = owner_field_of(type(self.instance))
         if (
             owner_field
             and self.for_user is not None
             and getattr(self.instance, f"{owner_field}_id") is None
-            and owner_field not in self.cleaned_data
+            and (owner_field not in self.cleaned_data or self.instance._state.adding)
         ):
             setattr(self.instance, owner_field, self.for_user)
 

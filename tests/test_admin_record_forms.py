@@ -3,6 +3,8 @@ inline, linked records of a colleague, owners, lost leads, phone search and
 report exports."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
 
@@ -18,6 +20,13 @@ def _url(model, name, *args):
 def _form_data(client, url):
     html = client.get(url).content.decode()
     return querydict_from_html(html, form_id="w-editor-form")
+
+
+def _bulk_url(model, action, *records):
+    url = reverse(
+        "wagtail_bulk_action", args=("wagtail_crm", model._meta.model_name, action)
+    )
+    return url + "?" + "&".join(f"id={record.pk}" for record in records)
 
 
 @pytest.fixture
@@ -116,3 +125,30 @@ def test_head_may_still_clear_the_owner_of_an_existing_record(
     assert client.post(url, data).status_code == 302
     mine[Lead].refresh_from_db()
     assert mine[Lead].owner is None
+
+
+def test_manager_created_in_wagtail_admin_can_be_assigned(admin_client, db):
+    sales_users()
+    group = Group.objects.get(name="Sales managers")
+    admin_client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "newmgr",
+            "email": "newmgr@example.com",
+            "first_name": "Nadia",
+            "last_name": "Newmanager",
+            "password1": "Xyzzy12345!!",
+            "password2": "Xyzzy12345!!",
+            "groups": [group.pk],
+            "is_active": "on",
+        },
+    )
+    get_user_model().objects.create_user(
+        "visitor", first_name="Vera", last_name="Visitor", is_staff=True
+    )
+    lead = Lead.objects.create(name="Unassigned lead")
+    page = admin_client.get(_bulk_url(Lead, "crm_assign_owner", lead))
+    assert "Nadia Newmanager" in page.content.decode()
+    assert "Vera Visitor" not in page.content.decode()  # no admin access
+    listing = admin_client.get(_url(Lead, "list")).content.decode()
+    assert "Nadia Newmanager" in listing

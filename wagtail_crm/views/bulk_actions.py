@@ -5,7 +5,6 @@ managers' records are dropped before anything is shown or changed.
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,7 @@ from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from ..models import Activity, Contact, Deal, Lead, Organization, Stage, Task
-from ..permissions import can_see_all, owner_field_of, visible_to
+from ..permissions import admin_users, can_see_all, owner_field_of, visible_to
 
 OWNED_MODELS = (Lead, Contact, Organization, Deal, Activity, Task)
 
@@ -98,7 +97,7 @@ class UserChoiceField(forms.ModelChoiceField):
 class AssignOwnerForm(forms.Form):
     owner = UserChoiceField(
         label=_("New owner"),
-        queryset=get_user_model().objects.filter(is_active=True, is_staff=True),
+        queryset=admin_users().order_by("first_name", "last_name", "username"),
     )
 
 

@@ -152,3 +152,40 @@ def test_manager_created_in_wagtail_admin_can_be_assigned(admin_client, db):
     assert "Vera Visitor" not in page.content.decode()  # no admin access
     listing = admin_client.get(_url(Lead, "list")).content.decode()
     assert "Nadia Newmanager" in listing
+
+
+def test_lead_marked_lost_in_edit_form_needs_reason(client, users, two_managers):
+    mine, _theirs = two_managers
+    lead = mine[Lead]
+    client.force_login(users["manager"])
+    data = _form_data(client, _url(Lead, "edit", lead.pk))
+    data["status"] = "lost"
+    data["lost_reason"] = ""
+    response = client.post(_url(Lead, "edit", lead.pk), data)
+    assert "lost_reason" in response.context["form"].errors
+    lead.refresh_from_db()
+    assert lead.status != "lost"
+    data["lost_reason"] = "Too expensive"
+    assert client.post(_url(Lead, "edit", lead.pk), data).status_code == 302
+    lead.refresh_from_db()
+    assert (lead.status, lead.lost_reason) == ("lost", "Too expensive")
+
+
+def test_bulk_status_lost_needs_reason(client, users, two_managers):
+    mine, _theirs = two_managers
+    lead = mine[Lead]
+    client.force_login(users["manager"])
+    url = _bulk_url(Lead, "crm_change_status", lead)
+    page = client.get(url).content.decode()
+    assert 'name="lost_reason"' in page
+    response = client.post(url, {"status": "lost", "lost_reason": " "})
+    assert response.status_code == 200
+    assert "Say why the lead was lost." in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.status != "lost"
+    client.post(url, {"status": "lost", "lost_reason": "No budget"})
+    lead.refresh_from_db()
+    assert (lead.status, lead.lost_reason) == ("lost", "No budget")
+    client.post(url, {"status": "in_progress", "lost_reason": ""})
+    lead.refresh_from_db()
+    assert lead.status == "in_progress"

@@ -189,3 +189,34 @@ def test_bulk_status_lost_needs_reason(client, users, two_managers):
     client.post(url, {"status": "in_progress", "lost_reason": ""})
     lead.refresh_from_db()
     assert lead.status == "in_progress"
+
+
+@pytest.mark.parametrize("query", ["+7 916 1234567 доб. 12", "8 916 123-45-67 ext 3"])
+def test_search_phone_with_extension(client, users, two_managers, query):
+    client.force_login(users["manager"])
+    response = client.get(_url(Contact, "list"), {"q": query})
+    assert [str(c) for c in response.context["object_list"]] == ["MinePerson Ivan"]
+
+
+def test_search_phone_with_extension_finds_organizations_and_leads(
+    client, users, two_managers
+):
+    mine, _theirs = two_managers
+    mine[Lead].phone = "+7 916 1234567"
+    mine[Lead].phone_e164 = "+79161234567"
+    mine[Lead].save()
+    client.force_login(users["manager"])
+    query = {"q": "8 (495) 111-22-33 доб. 7"}
+    response = client.get(_url(Organization, "list"), query)
+    assert [str(o) for o in response.context["object_list"]] == ["Mine Org"]
+    query = {"q": "+7 916 123-45-67 ext. 5"}
+    response = client.get(_url(Lead, "list"), query)
+    assert [str(lead) for lead in response.context["object_list"]] == ["Mine Lead"]
+
+
+def test_search_words_with_digits_stay_a_text_search(client, users, two_managers):
+    client.force_login(users["manager"])
+    response = client.get(_url(Contact, "list"), {"q": "MinePerson 12345"})
+    assert list(response.context["object_list"]) == []
+    response = client.get(_url(Contact, "list"), {"q": "MinePerson"})
+    assert [str(c) for c in response.context["object_list"]] == ["MinePerson Ivan"]

@@ -220,3 +220,25 @@ def test_search_words_with_digits_stay_a_text_search(client, users, two_managers
     assert list(response.context["object_list"]) == []
     response = client.get(_url(Contact, "list"), {"q": "MinePerson"})
     assert [str(c) for c in response.context["object_list"]] == ["MinePerson Ivan"]
+
+
+def test_manager_cannot_export_reports(client, users, two_managers):
+    client.force_login(users["manager"])
+    url = reverse("crm-reports:managers")
+    for export in ("csv", "xlsx"):
+        response = client.get(url + f"?export={export}")
+        # Wagtail's admin turns PermissionDenied into a redirect home.
+        assert response.status_code in (302, 403)
+        assert not response.get("Content-Disposition")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "export=csv" not in page.content.decode()
+
+
+def test_head_exports_reports(client, users, two_managers):
+    client.force_login(users["head"])
+    url = reverse("crm-reports:managers")
+    assert "export=csv" in client.get(url).content.decode()
+    response = client.get(url + "?export=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")

@@ -8,7 +8,9 @@ from ..models import Lead, Pipeline
 from ..phones import parse_phones
 from .records import CRMRecordForm
 
-LOST_REASON_REQUIRED = _("Say why the lead was lost.")
+#: Django's own "This field is required.", shown on the reason field: already
+#: translated in every language (a new message waits for the translators).
+LOST_REASON_REQUIRED = forms.Field.default_error_messages["required"]
 
 
 class LeadForm(CRMRecordForm):

@@ -126,10 +126,10 @@ class LeadStatusForm(forms.Form):
         choices=[choice for choice in Lead.Status.choices if choice[0] != "converted"],
     )
     lost_reason = forms.CharField(
-        label=_("Reason"),
+        label=_("Reason lost"),
         max_length=255,
         required=False,
-        help_text=_('Required for "Lost": why the leads were lost.'),
+        help_text=_("Why the lead was lost: no budget, chose a competitor, spam…"),
     )
 
     def clean(self):

@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -11,7 +10,7 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.models import Page
 
 from .models import Activity, Contact, Deal, Lead, Organization, Stage, Task
-from .permissions import can_see_all, visible_to
+from .permissions import admin_users, can_see_all, visible_to
 from .widgets import SnippetChooser
 
 
@@ -49,11 +48,7 @@ def tag_choices(through):
 
 
 def staff_users(request=None):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .order_by("first_name", "last_name", "username")
-    )
+    return admin_users().order_by("first_name", "last_name", "username")
 
 
 def organization_filter(field_name="organization"):

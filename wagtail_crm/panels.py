@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import InlinePanel, Panel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, Panel
 
 from .forms.phones import PhoneForm
 from .forms.records import ContactPersonForm
@@ -27,10 +27,21 @@ class FormInlinePanel(InlinePanel):
 
 
 class PhonesPanel(FormInlinePanel):
+    """The phone's own fields only: without explicit ``panels`` Wagtail would
+    add the other parent key (a select of every contact or organization, and
+    a phone with two owners on save)."""
+
     form_class = PhoneForm
 
     def __init__(self, relation_name="phones", **kwargs):
-        kwargs.setdefault("panels", None)
+        kwargs.setdefault(
+            "panels",
+            [
+                FieldRowPanel(
+                    [FieldPanel("e164"), FieldPanel("extension"), FieldPanel("kind")]
+                )
+            ],
+        )
         kwargs.setdefault("heading", _("Phones"))
         kwargs.setdefault("label", _("Phone"))
         super().__init__(relation_name, **kwargs)

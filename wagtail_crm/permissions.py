@@ -5,6 +5,9 @@ records" permission) sees everything; everybody else sees the records whose
 owner field (``Model.owner_field``: owner, author or assignee) is themselves.
 """
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 VIEW_ALL_PERMISSION = "wagtail_crm.view_all_records"
 
 
@@ -28,3 +31,24 @@ def visible_to(queryset, user):
     if field is None or not user or not user.is_authenticated:
         return queryset.none()
     return queryset.filter(**{field: user})
+
+
+def admin_users():
+    """Active users who may open the Wagtail admin: the people a record can be
+    handed to or filtered by.
+
+    Not ``is_staff``: users added in Wagtail's *Settings → Users* are not
+    staff; what lets them in is being a superuser or having *Can access
+    Wagtail admin* (``wagtailadmin.access_admin``), directly or by a group.
+    """
+    from django.contrib.auth.models import Permission
+
+    users = get_user_model().objects
+    access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    return users.filter(is_active=True).filter(
+        Q(is_superuser=True)
+        | Q(pk__in=users.filter(user_permissions__in=access).values("pk"))
+        | Q(pk__in=users.filter(groups__permissions__in=access).values("pk"))
+    )

@@ -10,7 +10,7 @@ also finds the records with that number, and a tax id finds its organization.
 from django.db.models import Q
 
 from .dedup import organization_name_key, person_name_key, tax_id_key
-from .phones import search_variants
+from .phones import parse_phones, search_variants
 
 
 def _words(query):
@@ -31,13 +31,19 @@ def _all_words(query, fields, key_field=None, key_func=None):
 
 
 def _phone_variants(query):
-    """E.164 values when the query is a phone number (no letters), else ``[]``.
+    """E.164 values when the query is a phone number, else ``[]``.
 
     A phone query is answered through the indexed ``e164`` columns only: its
     digit groups ("8", "916") would otherwise match half the names and e-mails.
+    A query with letters is a phone only when it parses as one with nothing
+    left over, as "+7 916 1234567 доб. 12" does; the extension is ignored, so
+    it finds the card with the number.
     """
     if any(char.isalpha() for char in query or ""):
-        return []
+        result = parse_phones(query)
+        if result.errors:
+            return []
+        return list(dict.fromkeys(phone.e164 for phone in result.phones))
     return search_variants(query)
 
 

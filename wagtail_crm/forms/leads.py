@@ -4,15 +4,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Pipeline
+from ..models import Lead, Pipeline
 from ..phones import parse_phones
 from .records import CRMRecordForm
+
+#: Django's own "This field is required.", shown on the reason field: already
+#: translated in every language (a new message waits for the translators).
+LOST_REASON_REQUIRED = forms.Field.default_error_messages["required"]
 
 
 class LeadForm(CRMRecordForm):
     """The typed phone is kept as typed; its E.164 form is what search matches.
 
     "Converted" is reached only through the Convert step, which links the cards.
+    A lost lead needs its reason here too, as in the "Mark lost" step.
     """
 
     def __init__(self, *args, **kwargs):
@@ -30,6 +35,16 @@ class LeadForm(CRMRecordForm):
             raise ValidationError([error.message for error in result.errors])
         self.instance.phone_e164 = result.phones[0].e164 if result.phones else ""
         return phone
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (
+            "lost_reason" in self.fields
+            and cleaned_data.get("status") == Lead.Status.LOST
+            and not cleaned_data.get("lost_reason", "").strip()
+        ):
+            self.add_error("lost_reason", LOST_REASON_REQUIRED)
+        return cleaned_data
 
 
 class LostForm(forms.Form):

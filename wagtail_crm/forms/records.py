@@ -1,6 +1,6 @@
 """Base forms of the CRM records: the owner, related-record choices, duplicates."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -19,7 +19,12 @@ RELATED_MODELS = {
 
 
 class CRMRecordForm(WagtailAdminModelForm):
-    """New records belong to their creator; links offer only visible records."""
+    """New records belong to their creator; links offer only visible records.
+
+    The record linked now stays a valid choice even when it is a colleague's
+    (a lead converted onto an existing card links to it on purpose), so the
+    record can be saved unchanged.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,15 +32,32 @@ class CRMRecordForm(WagtailAdminModelForm):
         for name, model in RELATED_MODELS.items():
             field = self.fields.get(name)
             if field is not None and hasattr(field, "queryset"):
-                field.queryset = visible_to(model.objects.all(), self.for_user)
+                queryset = visible_to(model.objects.all(), self.for_user)
+                current = self._linked_pk(name)
+                if current is not None:
+                    queryset = queryset | model.objects.filter(pk=current)
+                field.queryset = queryset
+
+    def _linked_pk(self, name):
+        """The pk of the record the saved instance links to through ``name``."""
+        if self.instance.pk is None:
+            return None
+        try:
+            attname = self.instance._meta.get_field(name).attname
+        except FieldDoesNotExist:
+            return None
+        return getattr(self.instance, attname, None)
 
     def assign_owner(self):
+        """A record without an owner gets its creator, also when a user who
+        sees the *Owner* field left it blank; only on an existing record may
+        that field be cleared on purpose."""
         owner_field = owner_field_of(type(self.instance))
         if (
             owner_field
             and self.for_user is not None
             and getattr(self.instance, f"{owner_field}_id") is None
-            and owner_field not in self.cleaned_data
+            and (owner_field not in self.cleaned_data or self.instance._state.adding)
         ):
             setattr(self.instance, owner_field, self.for_user)
 

@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 
+from ..views.own_records import can_export
 from ..views.safe_export import SafeCSVExportMixin
 
 #: Colours of the chart series, readable on light and dark admin themes.
@@ -112,7 +114,11 @@ def in_range(queryset, field, date_range):
 
 
 class CRMReportView(SafeCSVExportMixin, ReportView):
-    """A report whose ``object_list`` is aggregated rows (dicts) plus a chart."""
+    """A report whose ``object_list`` is aggregated rows (dicts) plus a chart.
+
+    Downloading it takes *Can export CRM records*, as the listings do: a
+    report sums up the whole team's work.
+    """
 
     template_name = "wagtail_crm/reports/report.html"
     results_template_name = "wagtail_crm/reports/report_results.html"
@@ -121,6 +127,15 @@ class CRMReportView(SafeCSVExportMixin, ReportView):
     url_namespace = None
     report_name = None
     description = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.is_export and not can_export(request.user):
+            raise PermissionDenied
+
+    @property
+    def show_export_buttons(self):
+        return super().show_export_buttons and can_export(self.request.user)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [

@@ -5,7 +5,6 @@ managers' records are dropped before anything is shown or changed.
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +13,9 @@ from wagtail.admin.utils import get_user_display_name
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
+from ..forms.leads import LOST_REASON_REQUIRED
 from ..models import Activity, Contact, Deal, Lead, Organization, Stage, Task
-from ..permissions import can_see_all, owner_field_of, visible_to
+from ..permissions import admin_users, can_see_all, owner_field_of, visible_to
 
 OWNED_MODELS = (Lead, Contact, Organization, Deal, Activity, Task)
 
@@ -98,7 +98,7 @@ class UserChoiceField(forms.ModelChoiceField):
 class AssignOwnerForm(forms.Form):
     owner = UserChoiceField(
         label=_("New owner"),
-        queryset=get_user_model().objects.filter(is_active=True, is_staff=True),
+        queryset=admin_users().order_by("first_name", "last_name", "username"),
     )
 
 
@@ -119,10 +119,27 @@ class AssignOwnerBulkAction(CRMBulkAction):
 
 
 class LeadStatusForm(forms.Form):
+    """ "Lost" needs its reason, as in the "Mark lost" step of the workflow."""
+
     status = forms.ChoiceField(
         label=_("New status"),
         choices=[choice for choice in Lead.Status.choices if choice[0] != "converted"],
     )
+    lost_reason = forms.CharField(
+        label=_("Reason lost"),
+        max_length=255,
+        required=False,
+        help_text=_("Why the lead was lost: no budget, chose a competitor, spam…"),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (
+            cleaned_data.get("status") == Lead.Status.LOST
+            and not cleaned_data.get("lost_reason", "").strip()
+        ):
+            self.add_error("lost_reason", LOST_REASON_REQUIRED)
+        return cleaned_data
 
 
 class ChangeLeadStatusBulkAction(CRMBulkAction):
@@ -135,10 +152,13 @@ class ChangeLeadStatusBulkAction(CRMBulkAction):
 
     @classmethod
     def update(cls, model, pks, data):
+        fields = {"status": data["status"]}
+        if data["status"] == Lead.Status.LOST:
+            fields["lost_reason"] = data["lost_reason"].strip()
         return (
             model.objects.filter(pk__in=pks)
             .exclude(status=Lead.Status.CONVERTED)
-            .update(status=data["status"])
+            .update(**fields)
         )
 
 

@@ -5,9 +5,13 @@ which applies the "own records only" rule (``wagtail_crm.permissions``) to the
 listing, the export, the chooser and every view of one record.
 """
 
+from django.contrib import messages
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.snippets.views import snippets
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import search
@@ -252,11 +256,40 @@ class TaskViewSet(CRMRecordViewSet):
     export_filename = "tasks"
 
 
+class PipelineDeleteView(snippets.DeleteView):
+    """A pipeline whose stages hold deals is not deleted.
+
+    ``Deal.stage`` is ``PROTECT``, which Wagtail's usage check does not see
+    through the stages: deleting would fail with a server error.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        count = Deal.objects.filter(stage__pipeline_id=kwargs.get("pk")).count()
+        if count:
+            messages.error(
+                request,
+                ngettext(
+                    "The pipeline holds %(count)d deal: move it to another "
+                    "pipeline or delete it before deleting the pipeline.",
+                    "The pipeline holds %(count)d deals: move them to another "
+                    "pipeline or delete them before deleting the pipeline.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(self.edit_url_name, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
 class PipelineViewSet(SnippetViewSet):
     model = Pipeline
+    delete_view_class = PipelineDeleteView
     icon = "list-ol"
     menu_label = _("Pipelines")
     list_display = ["name", "is_default"]
+
+    def get_edit_handler(self):
+        return build_edit_handler(self.model).bind_to_model(self.model)
 
 
 class CRMViewSetGroup(SnippetViewSetGroup):

@@ -26,7 +26,9 @@ class DealForm(CRMRecordForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk and not self.is_bound:
             stage = first_stage()
-            if stage is not None and "stage" in self.fields:
-                self.initial.setdefault("stage", stage.pk)
-            if "currency" in self.fields and not self.instance.currency:
-                self.initial.setdefault("currency", crm_settings.DEFAULT_CURRENCY)
+            # model_to_dict() puts the instance's empty values in ``initial``.
+            fields, initial = self.fields, self.initial
+            if stage is not None and "stage" in fields and not initial.get("stage"):
+                self.initial["stage"] = stage.pk
+            if "currency" in fields and not initial.get("currency"):
+                self.initial["currency"] = crm_settings.DEFAULT_CURRENCY

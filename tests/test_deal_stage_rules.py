@@ -138,3 +138,77 @@ def test_pipeline_holding_deals_is_not_deleted(admin_client, two_managers):
     response = admin_client.post(_url(Pipeline, "delete", pipeline.pk))
     assert response.status_code != 500
     assert Pipeline.objects.filter(pk=pipeline.pk).exists()
+
+
+# The deal's edit form
+
+
+def _edit(client, deal, **changes):
+    url = _url(Deal, "edit", deal.pk)
+    data = _form_data(client, url)
+    for name, value in changes.items():
+        data[name] = value
+    return client.post(url, data)
+
+
+def test_deal_moved_to_won_in_edit_form_is_closed(client, users, two_managers):
+    mine, _theirs = two_managers
+    deal = mine[Deal]
+    client.force_login(users["manager"])
+    won = Stage.objects.get(name="Won")
+    assert _edit(client, deal, stage=str(won.pk)).status_code == 302
+    deal.refresh_from_db()
+    assert deal.stage == won
+    assert deal.closed_at is not None
+    entry = _stage_changes(deal).get()
+    assert entry.data["to"]["name"] == "Won"
+    assert entry.user == users["manager"]
+
+
+def test_deal_moved_to_lost_in_edit_form_needs_reason(client, users, two_managers):
+    mine, _theirs = two_managers
+    deal = mine[Deal]
+    client.force_login(users["manager"])
+    lost = Stage.objects.get(name="Lost")
+    response = _edit(client, deal, stage=str(lost.pk), lost_reason=" ")
+    assert response.status_code == 200
+    assert "lost_reason" in response.context["form"].errors
+    deal.refresh_from_db()
+    assert deal.stage.name == "New"
+
+    response = _edit(client, deal, stage=str(lost.pk), lost_reason="Too expensive")
+    assert response.status_code == 302
+    deal.refresh_from_db()
+    assert (deal.stage, deal.lost_reason) == (lost, "Too expensive")
+    assert deal.closed_at is not None
+    assert _stage_changes(deal).get().data["reason"] == "Too expensive"
+
+
+def test_deal_reopened_in_edit_form_is_open_again(client, users, two_managers):
+    mine, _theirs = two_managers
+    deal = mine[Deal]
+    client.force_login(users["manager"])
+    _edit(client, deal, stage=str(Stage.objects.get(name="Lost").pk), lost_reason="X")
+    new = Stage.objects.get(name="New")
+    assert _edit(client, deal, stage=str(new.pk)).status_code == 302
+    deal.refresh_from_db()
+    assert (deal.stage, deal.closed_at, deal.lost_reason) == (new, None, "")
+    assert _stage_changes(deal).count() == 2
+
+
+def test_deal_edited_in_its_stage_logs_no_move(client, users, two_managers):
+    mine, _theirs = two_managers
+    deal = mine[Deal]
+    client.force_login(users["manager"])
+    assert _edit(client, deal, title="Renamed").status_code == 302
+    deal.refresh_from_db()
+    assert deal.title == "Renamed" and deal.closed_at is None
+    assert not _stage_changes(deal).exists()
+
+
+def test_new_deal_in_won_stage_is_closed(admin_client, two_managers):
+    data = _form_data(admin_client, _url(Deal, "add"))
+    data["title"] = "Signed already"
+    data["stage"] = str(Stage.objects.get(name="Won").pk)
+    assert admin_client.post(_url(Deal, "add"), data).status_code == 302
+    assert Deal.objects.get(title="Signed already").closed_at is not None

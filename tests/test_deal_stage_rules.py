@@ -212,3 +212,55 @@ def test_new_deal_in_won_stage_is_closed(admin_client, two_managers):
     data["stage"] = str(Stage.objects.get(name="Won").pk)
     assert admin_client.post(_url(Deal, "add"), data).status_code == 302
     assert Deal.objects.get(title="Signed already").closed_at is not None
+
+
+# The "Change stage" bulk action
+
+
+def _bulk_move(client, deal, stage, reason=None):
+    data = {"stage": stage.pk, "next": _url(Deal, "list")}
+    if reason is not None:
+        data["reason"] = reason
+    return client.post(_bulk_url(Deal, "crm_change_stage", deal), data)
+
+
+def test_bulk_change_stage_closes_deal(client, users, two_managers):
+    mine, _theirs = two_managers
+    deal = mine[Deal]
+    client.force_login(users["manager"])
+    response = _bulk_move(client, deal, Stage.objects.get(name="Won"))
+    assert response.status_code == 302
+    deal.refresh_from_db()
+    assert deal.stage.name == "Won"
+    assert deal.closed_at is not None
+    assert _stage_changes(deal).get().user == users["manager"]
+
+
+def test_bulk_change_to_lost_needs_reason(client, users, two_managers):
+    mine, _theirs = two_managers
+    deal = mine[Deal]
+    client.force_login(users["manager"])
+    lost = Stage.objects.get(name="Lost")
+    response = _bulk_move(client, deal, lost)
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    deal.refresh_from_db()
+    assert deal.stage.name == "New"
+
+    assert _bulk_move(client, deal, lost, reason="No budget").status_code == 302
+    deal.refresh_from_db()
+    assert (deal.stage, deal.lost_reason) == (lost, "No budget")
+    assert deal.closed_at is not None
+
+
+def test_bulk_change_stage_stays_in_pipeline(client, users, two_managers):
+    mine, _theirs = two_managers
+    deal = mine[Deal]
+    other = Pipeline.objects.create(name="Other")
+    foreign = Stage.objects.create(pipeline=other, name="Elsewhere", sort_order=0)
+    client.force_login(users["manager"])
+    response = _bulk_move(client, deal, foreign)
+    deal.refresh_from_db()
+    assert deal.stage.pipeline == default_pipeline()
+    messages = [str(m).strip() for m in response.wsgi_request._messages]
+    assert messages == ["0 deals moved. 1 deal of another pipeline was left as it is."]

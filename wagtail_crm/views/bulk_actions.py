@@ -8,14 +8,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import classproperty
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from wagtail.admin.utils import get_user_display_name
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from ..models import Activity, Contact, Deal, Lead, Organization, Stage, Task
 from ..permissions import can_see_all, owner_field_of, visible_to
+from ..pipeline import move_deal
 
 OWNED_MODELS = (Lead, Contact, Organization, Deal, Activity, Task)
 
@@ -154,22 +155,65 @@ class DealStageForm(forms.Form):
             "pipeline__name", "sort_order"
         ),
     )
+    reason = forms.CharField(
+        label=_("Reason lost"),
+        max_length=255,
+        required=False,
+        help_text=_("Needed when the new stage is a lost one."),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        stage = cleaned_data.get("stage")
+        reason = cleaned_data.get("reason", "").strip()
+        if stage is not None and stage.kind == Stage.Kind.LOST and not reason:
+            self.add_error("reason", gettext("Say why the deal was lost."))
+        return cleaned_data
 
 
 class ChangeDealStageBulkAction(CRMBulkAction):
+    """Moves each deal with ``move_deal()``, as the board does.
+
+    So a closed deal gets ``closed_at``, a lost one its reason, and every move
+    is in the deal's history. A deal of another pipeline than the stage's is
+    skipped: it would vanish from its board.
+    """
+
     display_name = _("Change stage")
     action_type = "crm_change_stage"
     aria_label = _("Move the selected deals to another stage")
     form_class = DealStageForm
     target_models = (Deal,)
+    help_text = _(
+        "Deals of another pipeline than the new stage's are left as they are."
+    )
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
 
     @classmethod
-    def update(cls, model, pks, data):
-        from django.utils import timezone
+    def execute_action(cls, objects, data=None, user=None, **kwargs):
+        """Return (deals moved, deals skipped for being in another pipeline)."""
+        stage = data["stage"]
+        moved = skipped = 0
+        for deal in objects:
+            if deal.stage.pipeline_id != stage.pipeline_id:
+                skipped += 1
+                continue
+            moved += move_deal(deal, stage, user, reason=data.get("reason", ""))
+        return moved, skipped
 
-        return model.objects.filter(pk__in=pks).update(
-            stage=data["stage"], stage_changed_at=timezone.now()
-        )
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        message = ngettext(
+            "%(count)d deal moved.", "%(count)d deals moved.", num_parent_objects
+        ) % {"count": num_parent_objects}
+        if num_child_objects:
+            message += " " + ngettext(
+                "%(count)d deal of another pipeline was left as it is.",
+                "%(count)d deals of another pipeline were left as they are.",
+                num_child_objects,
+            ) % {"count": num_child_objects}
+        return message
 
 
 class AddTagForm(forms.Form):

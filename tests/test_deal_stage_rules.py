@@ -10,7 +10,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.test.utils.form_data import querydict_from_html
 
 from tests.crm_admin_data import SECRET, default_pipeline, records_of, sales_users
-from wagtail_crm.models import Deal, Organization, Pipeline, Stage  # noqa: F401
+from wagtail_crm.models import Deal, Organization, Pipeline, Stage
 from wagtail_crm.pipeline import STAGE_CHANGE_ACTION
 
 PIPELINE_ADD = "wagtailsnippets_wagtail_crm_pipeline:add"
@@ -264,3 +264,31 @@ def test_bulk_change_stage_stays_in_pipeline(client, users, two_managers):
     assert deal.stage.pipeline == default_pipeline()
     messages = [str(m).strip() for m in response.wsgi_request._messages]
     assert messages == ["0 deals moved. 1 deal of another pipeline was left as it is."]
+
+
+# The usage view of a record
+
+
+def test_usage_view_hides_other_managers_records(client, users, two_managers):
+    mine, theirs = two_managers
+    theirs[Deal].organization = mine[Organization]
+    theirs[Deal].save()
+    client.force_login(users["manager"])
+    response = client.get(_url(Organization, "usage", mine[Organization].pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert SECRET not in html
+    assert _url(Deal, "edit", theirs[Deal].pk) not in html
+    assert "(Private deal)" in html
+    # The manager's own deal is still listed with its link.
+    assert "Mine Deal" in html
+    assert _url(Deal, "edit", mine[Deal].pk) in html
+
+
+def test_usage_view_shows_everything_to_head_of_sales(client, users, two_managers):
+    mine, theirs = two_managers
+    theirs[Deal].organization = mine[Organization]
+    theirs[Deal].save()
+    client.force_login(users["head"])
+    response = client.get(_url(Organization, "usage", mine[Organization].pk))
+    assert _url(Deal, "edit", theirs[Deal].pk) in response.content.decode()

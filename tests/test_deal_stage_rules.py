@@ -113,7 +113,7 @@ def test_stage_holding_deals_is_not_deleted(admin_client, two_managers):
     admin_client.raise_request_exception = False
     response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert "holds 2 deals" in response.content.decode()
+    assert "stage “New” prevent it from being deleted" in response.content.decode()
     assert Stage.objects.filter(pk=new.pk).exists()
 
 
@@ -134,10 +134,21 @@ def test_empty_stage_is_deleted(admin_client, two_managers):
 
 def test_pipeline_holding_deals_is_not_deleted(admin_client, two_managers):
     pipeline = default_pipeline()
+    page = admin_client.get(_url(Pipeline, "delete", pipeline.pk)).content.decode()
+    assert "prevent it from being deleted" in page
+    assert "Yes, delete" not in page
     admin_client.raise_request_exception = False
     response = admin_client.post(_url(Pipeline, "delete", pipeline.pk))
-    assert response.status_code != 500
+    assert response.status_code != 500  # Wagtail: "no permission", back home
     assert Pipeline.objects.filter(pk=pipeline.pk).exists()
+
+
+def test_pipeline_without_deals_is_deleted(admin_client):
+    pipeline = Pipeline.objects.create(name="Spare")
+    Stage.objects.create(pipeline=pipeline, name="Only", sort_order=0)
+    response = admin_client.post(_url(Pipeline, "delete", pipeline.pk))
+    assert response.status_code == 302
+    assert not Pipeline.objects.filter(pk=pipeline.pk).exists()
 
 
 # The deal's edit form
@@ -263,7 +274,7 @@ def test_bulk_change_stage_stays_in_pipeline(client, users, two_managers):
     deal.refresh_from_db()
     assert deal.stage.pipeline == default_pipeline()
     messages = [str(m).strip() for m in response.wsgi_request._messages]
-    assert messages == ["0 deals moved. 1 deal of another pipeline was left as it is."]
+    assert "The stage belongs to another pipeline. Mine Deal" in messages
 
 
 # The usage view of a record

@@ -168,8 +168,6 @@ def pipeline_panels():
         FieldRowPanel([FieldPanel("name"), FieldPanel("is_default")]),
         InlinePanel(
             "stages",
-            heading=_("Stages"),
-            label=_("Stage"),
             min_num=1,
             panels=[
                 FieldRowPanel(

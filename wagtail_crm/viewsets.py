@@ -5,11 +5,10 @@ which applies the "own records only" rule (``wagtail_crm.permissions``) to the
 listing, the export, the chooser and every view of one record.
 """
 
-from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.snippets.views import snippets
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -257,28 +256,27 @@ class TaskViewSet(CRMRecordViewSet):
 
 
 class PipelineDeleteView(snippets.DeleteView):
-    """A pipeline whose stages hold deals is not deleted.
+    """A pipeline whose stages hold deals is protected from deletion.
 
     ``Deal.stage`` is ``PROTECT``, which Wagtail's usage check does not see
-    through the stages: deleting would fail with a server error.
+    through the stages: deleting would fail with a server error. Wagtail's
+    own "references prevent it from being deleted" page is shown instead.
     """
 
-    def dispatch(self, request, *args, **kwargs):
-        count = Deal.objects.filter(stage__pipeline_id=kwargs.get("pk")).count()
-        if count:
-            messages.error(
-                request,
-                ngettext(
-                    "The pipeline holds %(count)d deal: move it to another "
-                    "pipeline or delete it before deleting the pipeline.",
-                    "The pipeline holds %(count)d deals: move them to another "
-                    "pipeline or delete them before deleting the pipeline.",
-                    count,
-                )
-                % {"count": count},
-            )
-            return redirect(self.edit_url_name, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def holds_deals(self):
+        return Deal.objects.filter(stage__pipeline=self.object).exists()
+
+    def form_valid(self, form):
+        if self.holds_deals:
+            raise PermissionDenied
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.holds_deals:
+            context["is_protected"] = True
+        return context
 
 
 class PipelineViewSet(SnippetViewSet):

@@ -1,8 +1,6 @@
 """The pipeline form: its stages are edited inline, and a stage holding deals stays."""
 
-from django.db.models import Count
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as wagtail_gettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
 
@@ -24,19 +22,14 @@ class PipelineForm(WagtailAdminModelForm):
         from ..models import Stage
 
         busy = Stage.objects.filter(pk__in=[stage.pk for stage in deleted])
-        busy = busy.annotate(deal_count=Count("deals")).filter(deal_count__gt=0)
+        busy = list(busy.filter(deals__isnull=False).distinct())
         for stage in busy:
+            # Wagtail's own message, translated by Wagtail's catalog.
             formset.non_form_errors().append(
-                ngettext(
-                    "The stage “%(stage)s” holds %(count)d deal: move it to "
-                    "another stage before deleting the stage.",
-                    "The stage “%(stage)s” holds %(count)d deals: move them to "
-                    "another stage before deleting the stage.",
-                    stage.deal_count,
+                wagtail_gettext(
+                    "One or more references to this %(model_name)s prevent it "
+                    "from being deleted."
                 )
-                % {"stage": stage.name, "count": stage.deal_count}
+                % {"model_name": f"{Stage._meta.verbose_name} “{stage.name}”"}
             )
-        if busy:
-            self.add_error(None, _("Some stages cannot be deleted."))
-            return False
-        return True
+        return not busy

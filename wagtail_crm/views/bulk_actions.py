@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.functional import classproperty
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin import messages
 from wagtail.admin.utils import get_user_display_name
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -156,10 +157,7 @@ class DealStageForm(forms.Form):
         ),
     )
     reason = forms.CharField(
-        label=_("Reason lost"),
-        max_length=255,
-        required=False,
-        help_text=_("Needed when the new stage is a lost one."),
+        label=_("Reason, when lost"), max_length=255, required=False
     )
 
     def clean(self):
@@ -176,7 +174,7 @@ class ChangeDealStageBulkAction(CRMBulkAction):
 
     So a closed deal gets ``closed_at``, a lost one its reason, and every move
     is in the deal's history. A deal of another pipeline than the stage's is
-    skipped: it would vanish from its board.
+    skipped with a warning: it would vanish from its board.
     """
 
     display_name = _("Change stage")
@@ -184,36 +182,29 @@ class ChangeDealStageBulkAction(CRMBulkAction):
     aria_label = _("Move the selected deals to another stage")
     form_class = DealStageForm
     target_models = (Deal,)
-    help_text = _(
-        "Deals of another pipeline than the new stage's are left as they are."
-    )
 
     def get_execution_context(self):
-        return {**super().get_execution_context(), "user": self.request.user}
+        return {**super().get_execution_context(), "request": self.request}
 
     @classmethod
-    def execute_action(cls, objects, data=None, user=None, **kwargs):
-        """Return (deals moved, deals skipped for being in another pipeline)."""
+    def execute_action(cls, objects, data=None, request=None, **kwargs):
         stage = data["stage"]
-        moved = skipped = 0
+        user = request.user if request is not None else None
+        moved, skipped = 0, []
         for deal in objects:
             if deal.stage.pipeline_id != stage.pipeline_id:
-                skipped += 1
+                skipped.append(str(deal))
                 continue
             moved += move_deal(deal, stage, user, reason=data.get("reason", ""))
-        return moved, skipped
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        message = ngettext(
-            "%(count)d deal moved.", "%(count)d deals moved.", num_parent_objects
-        ) % {"count": num_parent_objects}
-        if num_child_objects:
-            message += " " + ngettext(
-                "%(count)d deal of another pipeline was left as it is.",
-                "%(count)d deals of another pipeline were left as they are.",
-                num_child_objects,
-            ) % {"count": num_child_objects}
-        return message
+        if skipped and request is not None:
+            messages.warning(
+                request,
+                "{} {}".format(
+                    gettext("The stage belongs to another pipeline."),
+                    ", ".join(skipped),
+                ),
+            )
+        return moved, 0
 
 
 class AddTagForm(forms.Form):

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as wagtail_gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.forms.choosers import BaseFilterForm
@@ -113,6 +114,7 @@ class UsageView(VisibleObjectMixin, snippets.UsageView):
     """
 
     def get_table(self, object_list, **kwargs):
+        # Wagtail's own strings below, translated by Wagtail's catalog.
         user = self.request.user
         url_finder = AdminURLFinder(user)
         results = []
@@ -121,13 +123,13 @@ class UsageView(VisibleObjectMixin, snippets.UsageView):
             visible = is_visible(instance, user)
             row["edit_url"] = url_finder.get_edit_url(instance) if visible else None
             if row["edit_url"] is None:
-                row["label"] = _("(Private %(object)s)") % {
+                row["label"] = wagtail_gettext("(Private %(object)s)") % {
                     "object": instance._meta.verbose_name
                 }
                 row["edit_link_title"] = None
             else:
                 row["label"] = str(instance)
-                row["edit_link_title"] = _("Edit this %(object)s") % {
+                row["edit_link_title"] = wagtail_gettext("Edit this %(object)s") % {
                     "object": instance._meta.verbose_name
                 }
             results.append(row)

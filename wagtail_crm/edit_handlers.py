@@ -1,12 +1,19 @@
 """The edit forms of the CRM records, as Wagtail panel trees."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 
 from .forms.deals import DealForm
 from .forms.leads import LeadForm
+from .forms.pipelines import PipelineForm
 from .forms.records import ContactForm, CRMRecordForm, OrganizationForm, TaskForm
-from .models import Activity, Contact, Deal, Lead, Organization, Task
+from .models import Activity, Contact, Deal, Lead, Organization, Pipeline, Task
 from .panels import (
     AttributionPanel,
     ContactPersonsPanel,
@@ -155,6 +162,26 @@ def task_panels():
     ]
 
 
+def pipeline_panels():
+    """A pipeline is edited with its stages: a new site needs them for any deal."""
+    return [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("is_default")]),
+        InlinePanel(
+            "stages",
+            min_num=1,
+            panels=[
+                FieldRowPanel(
+                    [
+                        FieldPanel("name"),
+                        FieldPanel("kind"),
+                        FieldPanel("probability"),
+                    ]
+                ),
+            ],
+        ),
+    ]
+
+
 EDIT_HANDLERS = {
     Organization: (organization_panels, OrganizationForm),
     Contact: (contact_panels, ContactForm),
@@ -162,6 +189,7 @@ EDIT_HANDLERS = {
     Deal: (deal_panels, DealForm),
     Activity: (activity_panels, CRMRecordForm),
     Task: (task_panels, TaskForm),
+    Pipeline: (pipeline_panels, PipelineForm),
 }
 
 

@@ -20,31 +20,31 @@ class StageChangeError(ValueError):
     pass
 
 
-@transaction.atomic
-def move_deal(deal: Deal, stage: Stage, user=None, *, reason="", when=None) -> bool:
-    """Put ``deal`` into ``stage``; return False when it is there already."""
-    if stage.pipeline_id != deal.stage.pipeline_id:
+def check_move(deal: Deal, stage: Stage, reason="") -> str:
+    """Raise ``StageChangeError`` when ``deal`` may not go to ``stage``.
+
+    Returns the stripped reason. Shared by the board, the edit form and the
+    "Change stage" bulk action, so every way of moving a deal has one set of rules.
+    """
+    if deal.stage_id and stage.pipeline_id != deal.stage.pipeline_id:
         raise StageChangeError(gettext("The stage belongs to another pipeline."))
-    reason = reason.strip()
+    reason = (reason or "").strip()
     if stage.kind == Stage.Kind.LOST and not reason:
         raise StageChangeError(gettext("Say why the deal was lost."))
-    if stage.pk == deal.stage_id and reason == deal.lost_reason:
-        return False
-    previous = deal.stage
-    when = when or timezone.now()
+    return reason
+
+
+def apply_stage(deal: Deal, stage: Stage, *, reason="", when=None):
+    """Set the stage and the fields that follow it, without saving the deal."""
     deal.stage = stage
-    deal.stage_changed_at = when
-    deal.closed_at = None if stage.kind == Stage.Kind.OPEN else when
+    deal.stage_changed_at = when or timezone.now()
+    deal.closed_at = None if stage.kind == Stage.Kind.OPEN else deal.stage_changed_at
     deal.lost_reason = reason if stage.kind == Stage.Kind.LOST else ""
-    deal.save(
-        update_fields=[
-            "stage",
-            "stage_changed_at",
-            "closed_at",
-            "lost_reason",
-            "updated_at",
-        ]
-    )
+
+
+def log_stage_change(deal: Deal, previous: Stage, user=None, when=None):
+    """Record the move in the deal's history (Wagtail's audit log)."""
+    stage = deal.stage
     log(
         instance=deal,
         action=STAGE_CHANGE_ACTION,
@@ -54,8 +54,29 @@ def move_deal(deal: Deal, stage: Stage, user=None, *, reason="", when=None) -> b
             "to": {"id": stage.pk, "name": stage.name, "kind": stage.kind},
             "reason": deal.lost_reason,
         },
-        timestamp=when,
+        timestamp=when or deal.stage_changed_at,
     )
+
+
+@transaction.atomic
+def move_deal(deal: Deal, stage: Stage, user=None, *, reason="", when=None) -> bool:
+    """Put ``deal`` into ``stage``; return False when it is there already."""
+    reason = check_move(deal, stage, reason)
+    if stage.pk == deal.stage_id and reason == deal.lost_reason:
+        return False
+    previous = deal.stage
+    when = when or timezone.now()
+    apply_stage(deal, stage, reason=reason, when=when)
+    deal.save(
+        update_fields=[
+            "stage",
+            "stage_changed_at",
+            "closed_at",
+            "lost_reason",
+            "updated_at",
+        ]
+    )
+    log_stage_change(deal, previous, user, when)
     return True
 
 

@@ -5,9 +5,12 @@ which applies the "own records only" rule (``wagtail_crm.permissions``) to the
 listing, the export, the chooser and every view of one record.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.snippets.views import snippets
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import search
@@ -254,11 +257,39 @@ class TaskViewSet(CRMRecordViewSet):
     export_filename = "tasks"
 
 
+class PipelineDeleteView(snippets.DeleteView):
+    """A pipeline whose stages hold deals is protected from deletion.
+
+    ``Deal.stage`` is ``PROTECT``, which Wagtail's usage check does not see
+    through the stages: deleting would fail with a server error. Wagtail's
+    own "references prevent it from being deleted" page is shown instead.
+    """
+
+    @cached_property
+    def holds_deals(self):
+        return Deal.objects.filter(stage__pipeline=self.object).exists()
+
+    def form_valid(self, form):
+        if self.holds_deals:
+            raise PermissionDenied
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.holds_deals:
+            context["is_protected"] = True
+        return context
+
+
 class PipelineViewSet(SnippetViewSet):
     model = Pipeline
+    delete_view_class = PipelineDeleteView
     icon = "list-ol"
     menu_label = _("Pipelines")
     list_display = ["name", "is_default"]
+
+    def get_edit_handler(self):
+        return build_edit_handler(self.model).bind_to_model(self.model)
 
 
 class CRMViewSetGroup(SnippetViewSetGroup):

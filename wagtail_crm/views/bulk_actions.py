@@ -7,8 +7,9 @@ managers' records are dropped before anything is shown or changed.
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import classproperty
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from wagtail.admin import messages
 from wagtail.admin.utils import get_user_display_name
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -16,6 +17,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from ..forms.leads import LOST_REASON_REQUIRED
 from ..models import Activity, Contact, Deal, Lead, Organization, Stage, Task
 from ..permissions import admin_users, can_see_all, owner_field_of, visible_to
+from ..pipeline import move_deal
 
 OWNED_MODELS = (Lead, Contact, Organization, Deal, Activity, Task)
 
@@ -174,22 +176,55 @@ class DealStageForm(forms.Form):
             "pipeline__name", "sort_order"
         ),
     )
+    reason = forms.CharField(
+        label=_("Reason, when lost"), max_length=255, required=False
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        stage = cleaned_data.get("stage")
+        reason = cleaned_data.get("reason", "").strip()
+        if stage is not None and stage.kind == Stage.Kind.LOST and not reason:
+            self.add_error("reason", gettext("Say why the deal was lost."))
+        return cleaned_data
 
 
 class ChangeDealStageBulkAction(CRMBulkAction):
+    """Moves each deal with ``move_deal()``, as the board does.
+
+    So a closed deal gets ``closed_at``, a lost one its reason, and every move
+    is in the deal's history. A deal of another pipeline than the stage's is
+    skipped with a warning: it would vanish from its board.
+    """
+
     display_name = _("Change stage")
     action_type = "crm_change_stage"
     aria_label = _("Move the selected deals to another stage")
     form_class = DealStageForm
     target_models = (Deal,)
 
-    @classmethod
-    def update(cls, model, pks, data):
-        from django.utils import timezone
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "request": self.request}
 
-        return model.objects.filter(pk__in=pks).update(
-            stage=data["stage"], stage_changed_at=timezone.now()
-        )
+    @classmethod
+    def execute_action(cls, objects, data=None, request=None, **kwargs):
+        stage = data["stage"]
+        user = request.user if request is not None else None
+        moved, skipped = 0, []
+        for deal in objects:
+            if deal.stage.pipeline_id != stage.pipeline_id:
+                skipped.append(str(deal))
+                continue
+            moved += move_deal(deal, stage, user, reason=data.get("reason", ""))
+        if skipped and request is not None:
+            messages.warning(
+                request,
+                "{} {}".format(
+                    gettext("The stage belongs to another pipeline."),
+                    ", ".join(skipped),
+                ),
+            )
+        return moved, 0
 
 
 class AddTagForm(forms.Form):

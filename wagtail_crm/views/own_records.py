@@ -9,8 +9,11 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as wagtail_gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.views import generic
 from wagtail.snippets.views import chooser, snippets
 
 from ..permissions import can_see_all, owner_field_of, visible_to
@@ -102,7 +105,36 @@ class HistoryView(VisibleObjectMixin, snippets.HistoryView):
 
 
 class UsageView(VisibleObjectMixin, snippets.UsageView):
-    pass
+    """Lists what refers to the record, but not another manager's records.
+
+    Wagtail links every referring object the user has the model permission
+    for; a record the user may not see is shown, like Wagtail's private
+    objects, without its title or link ("(Private deal)"), so the usage count
+    still matches what deleting would touch.
+    """
+
+    def get_table(self, object_list, **kwargs):
+        # Wagtail's own strings below, translated by Wagtail's catalog.
+        user = self.request.user
+        url_finder = AdminURLFinder(user)
+        results = []
+        for instance, references in object_list:
+            row = {"object": instance, "references": references}
+            visible = is_visible(instance, user)
+            row["edit_url"] = url_finder.get_edit_url(instance) if visible else None
+            if row["edit_url"] is None:
+                row["label"] = wagtail_gettext("(Private %(object)s)") % {
+                    "object": instance._meta.verbose_name
+                }
+                row["edit_link_title"] = None
+            else:
+                row["label"] = str(instance)
+                row["edit_link_title"] = wagtail_gettext("Edit this %(object)s") % {
+                    "object": instance._meta.verbose_name
+                }
+            results.append(row)
+        # Skip Wagtail's get_table(), which would build the rows again.
+        return super(generic.UsageView, self).get_table(results, **kwargs)
 
 
 class CopyView(VisibleObjectMixin, snippets.CopyView):

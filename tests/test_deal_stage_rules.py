@@ -113,7 +113,7 @@ def test_stage_holding_deals_is_not_deleted(admin_client, two_managers):
     admin_client.raise_request_exception = False
     response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert "stage “New” prevent it from being deleted" in response.content.decode()
+    assert "The stage “New” holds deals" in response.content.decode()
     assert Stage.objects.filter(pk=new.pk).exists()
 
 

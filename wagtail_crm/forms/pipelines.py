@@ -1,6 +1,6 @@
 """The pipeline form: its stages are edited inline, and a stage holding deals stays."""
 
-from django.utils.translation import gettext as wagtail_gettext
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 
@@ -24,12 +24,11 @@ class PipelineForm(WagtailAdminModelForm):
         busy = Stage.objects.filter(pk__in=[stage.pk for stage in deleted])
         busy = list(busy.filter(deals__isnull=False).distinct())
         for stage in busy:
-            # Wagtail's own message, translated by Wagtail's catalog.
             formset.non_form_errors().append(
-                wagtail_gettext(
-                    "One or more references to this %(model_name)s prevent it "
-                    "from being deleted."
+                _(
+                    "The stage “%(stage)s” holds deals: move them to another "
+                    "stage before deleting it."
                 )
-                % {"model_name": f"{Stage._meta.verbose_name} “{stage.name}”"}
+                % {"stage": stage.name}
             )
         return not busy

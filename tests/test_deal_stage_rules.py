@@ -143,6 +143,18 @@ def test_pipeline_holding_deals_is_not_deleted(admin_client, two_managers):
     assert Pipeline.objects.filter(pk=pipeline.pk).exists()
 
 
+def test_bulk_delete_leaves_out_pipelines_holding_deals(admin_client, two_managers):
+    busy = default_pipeline()
+    spare = Pipeline.objects.create(name="Spare")
+    url = reverse("wagtail_bulk_action", args=("wagtail_crm", "pipeline", "delete"))
+    url += f"?id={busy.pk}&id={spare.pk}"
+
+    admin_client.post(url)
+
+    assert Pipeline.objects.filter(pk=busy.pk).exists()
+    assert not Pipeline.objects.filter(pk=spare.pk).exists()
+
+
 def test_pipeline_without_deals_is_deleted(admin_client):
     pipeline = Pipeline.objects.create(name="Spare")
     Stage.objects.create(pipeline=pipeline, name="Only", sort_order=0)

@@ -15,7 +15,16 @@ from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from ..forms.leads import LOST_REASON_REQUIRED
-from ..models import Activity, Contact, Deal, Lead, Organization, Stage, Task
+from ..models import (
+    Activity,
+    Contact,
+    Deal,
+    Lead,
+    Organization,
+    Pipeline,
+    Stage,
+    Task,
+)
 from ..permissions import admin_users, can_see_all, owner_field_of, visible_to
 from ..pipeline import move_deal
 
@@ -271,10 +280,25 @@ class CRMDeleteBulkAction(VisibleObjectsMixin, DeleteBulkAction):
         return super().execute_action(objects, user=user, **kwargs)
 
 
+class PipelineDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's snippet delete for pipelines, leaving out those whose stages
+    hold deals (``Deal.stage`` is ``PROTECT``: deleting them would fail). They
+    are listed as ones that cannot be deleted."""
+
+    action_type = "delete"
+    models = [Pipeline]
+
+    def check_perm(self, obj):
+        if Deal.objects.filter(stage__pipeline=obj).exists():
+            return False
+        return super().check_perm(obj)
+
+
 BULK_ACTIONS = (
     AssignOwnerBulkAction,
     ChangeLeadStatusBulkAction,
     ChangeDealStageBulkAction,
     AddTagBulkAction,
     CRMDeleteBulkAction,
+    PipelineDeleteBulkAction,
 )

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.test.utils.form_data import querydict_from_html
 
 from wagtail_crm.demo.access import ensure_sales_groups
 from wagtail_crm.models import (
@@ -94,3 +96,22 @@ def records_of(user, label):
         Activity: activity,
         Task: task,
     }
+
+
+def admin_url(model, name, *args):
+    """The URL of ``model``'s snippet view ``name`` ("edit", "list"…)."""
+    return reverse(model.snippet_viewset.get_url_name(name), args=args)
+
+
+def form_data(client, url):
+    """What the admin's edit form at ``url`` would post as it is."""
+    html = client.get(url).content.decode()
+    return querydict_from_html(html, form_id="w-editor-form")
+
+
+def bulk_url(model, action, *records):
+    """The URL of the bulk ``action`` on ``records``."""
+    url = reverse(
+        "wagtail_bulk_action", args=("wagtail_crm", model._meta.model_name, action)
+    )
+    return url + "?" + "&".join(f"id={record.pk}" for record in records)

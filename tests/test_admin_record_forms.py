@@ -6,27 +6,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.test.utils.form_data import querydict_from_html
 
-from tests.crm_admin_data import SECRET, records_of, sales_users
+from tests.crm_admin_data import (
+    SECRET,
+    admin_url,
+    bulk_url,
+    form_data,
+    records_of,
+    sales_users,
+)
 from wagtail_crm import conversion
 from wagtail_crm.models import Contact, Deal, Lead, Organization, Phone, Task
-
-
-def _url(model, name, *args):
-    return reverse(model.snippet_viewset.get_url_name(name), args=args)
-
-
-def _form_data(client, url):
-    html = client.get(url).content.decode()
-    return querydict_from_html(html, form_id="w-editor-form")
-
-
-def _bulk_url(model, action, *records):
-    url = reverse(
-        "wagtail_bulk_action", args=("wagtail_crm", model._meta.model_name, action)
-    )
-    return url + "?" + "&".join(f"id={record.pk}" for record in records)
 
 
 @pytest.fixture
@@ -44,7 +34,7 @@ def two_managers(users):
 def test_phones_inline_has_only_the_phones_fields(client, users, two_managers, model):
     mine, _theirs = two_managers
     client.force_login(users["manager"])
-    html = client.get(_url(model, "edit", mine[model].pk)).content.decode()
+    html = client.get(admin_url(model, "edit", mine[model].pk)).content.decode()
     assert SECRET not in html
     assert 'name="phones-0-e164"' in html
     assert 'name="phones-0-contact"' not in html
@@ -55,10 +45,10 @@ def test_phones_inline_ignores_a_posted_parent(client, users, two_managers):
     mine, theirs = two_managers
     org = mine[Organization]
     client.force_login(users["manager"])
-    data = _form_data(client, _url(Organization, "edit", org.pk))
+    data = form_data(client, admin_url(Organization, "edit", org.pk))
     data["phones-0-contact"] = str(theirs[Contact].pk)
     data["phones-0-extension"] = "15"
-    response = client.post(_url(Organization, "edit", org.pk), data)
+    response = client.post(admin_url(Organization, "edit", org.pk), data)
     assert response.status_code == 302
     phone = org.phones.get()
     assert (phone.contact_id, phone.extension) == (None, "15")
@@ -84,8 +74,8 @@ def test_converted_lead_and_its_deal_stay_editable(client, users, two_managers):
     assert result.deal.contact == theirs[Contact]
     client.force_login(manager)
     for model, pk in ((Lead, lead.pk), (Deal, result.deal.pk)):
-        data = _form_data(client, _url(model, "edit", pk))
-        response = client.post(_url(model, "edit", pk), data)
+        data = form_data(client, admin_url(model, "edit", pk))
+        response = client.post(admin_url(model, "edit", pk), data)
         assert response.status_code == 302, (
             model.__name__,
             response.context["form"].errors,
@@ -97,8 +87,8 @@ def test_converted_lead_and_its_deal_stay_editable(client, users, two_managers):
 def test_linked_choices_still_hide_other_records(client, users, two_managers):
     mine, theirs = two_managers
     client.force_login(users["manager"])
-    url = _url(Deal, "edit", mine[Deal].pk)
-    data = _form_data(client, url)
+    url = admin_url(Deal, "edit", mine[Deal].pk)
+    data = form_data(client, url)
     data["contact"] = str(theirs[Contact].pk)
     response = client.post(url, data)
     assert response.status_code == 200
@@ -108,9 +98,9 @@ def test_linked_choices_still_hide_other_records(client, users, two_managers):
 def test_record_created_by_head_belongs_to_head(client, users):
     head = users["head"]
     client.force_login(head)
-    data = _form_data(client, _url(Task, "add"))
+    data = form_data(client, admin_url(Task, "add"))
     data["title"] = "Call back"
-    assert client.post(_url(Task, "add"), data).status_code == 302
+    assert client.post(admin_url(Task, "add"), data).status_code == 302
     assert Task.objects.get(title="Call back").assignee == head
 
 
@@ -119,8 +109,8 @@ def test_head_may_still_clear_the_owner_of_an_existing_record(
 ):
     mine, _theirs = two_managers
     client.force_login(users["head"])
-    url = _url(Lead, "edit", mine[Lead].pk)
-    data = _form_data(client, url)
+    url = admin_url(Lead, "edit", mine[Lead].pk)
+    data = form_data(client, url)
     data["owner"] = ""
     assert client.post(url, data).status_code == 302
     mine[Lead].refresh_from_db()
@@ -147,10 +137,10 @@ def test_manager_created_in_wagtail_admin_can_be_assigned(admin_client, db):
         "visitor", first_name="Vera", last_name="Visitor", is_staff=True
     )
     lead = Lead.objects.create(name="Unassigned lead")
-    page = admin_client.get(_bulk_url(Lead, "crm_assign_owner", lead))
+    page = admin_client.get(bulk_url(Lead, "crm_assign_owner", lead))
     assert "Nadia Newmanager" in page.content.decode()
     assert "Vera Visitor" not in page.content.decode()  # no admin access
-    listing = admin_client.get(_url(Lead, "list")).content.decode()
+    listing = admin_client.get(admin_url(Lead, "list")).content.decode()
     assert "Nadia Newmanager" in listing
 
 
@@ -158,15 +148,15 @@ def test_lead_marked_lost_in_edit_form_needs_reason(client, users, two_managers)
     mine, _theirs = two_managers
     lead = mine[Lead]
     client.force_login(users["manager"])
-    data = _form_data(client, _url(Lead, "edit", lead.pk))
+    data = form_data(client, admin_url(Lead, "edit", lead.pk))
     data["status"] = "lost"
     data["lost_reason"] = ""
-    response = client.post(_url(Lead, "edit", lead.pk), data)
+    response = client.post(admin_url(Lead, "edit", lead.pk), data)
     assert "lost_reason" in response.context["form"].errors
     lead.refresh_from_db()
     assert lead.status != "lost"
     data["lost_reason"] = "Too expensive"
-    assert client.post(_url(Lead, "edit", lead.pk), data).status_code == 302
+    assert client.post(admin_url(Lead, "edit", lead.pk), data).status_code == 302
     lead.refresh_from_db()
     assert (lead.status, lead.lost_reason) == ("lost", "Too expensive")
 
@@ -175,7 +165,7 @@ def test_bulk_status_lost_needs_reason(client, users, two_managers):
     mine, _theirs = two_managers
     lead = mine[Lead]
     client.force_login(users["manager"])
-    url = _bulk_url(Lead, "crm_change_status", lead)
+    url = bulk_url(Lead, "crm_change_status", lead)
     page = client.get(url).content.decode()
     assert 'name="lost_reason"' in page
     response = client.post(url, {"status": "lost", "lost_reason": " "})
@@ -194,7 +184,7 @@ def test_bulk_status_lost_needs_reason(client, users, two_managers):
 @pytest.mark.parametrize("query", ["+7 916 1234567 доб. 12", "8 916 123-45-67 ext 3"])
 def test_search_phone_with_extension(client, users, two_managers, query):
     client.force_login(users["manager"])
-    response = client.get(_url(Contact, "list"), {"q": query})
+    response = client.get(admin_url(Contact, "list"), {"q": query})
     assert [str(c) for c in response.context["object_list"]] == ["MinePerson Ivan"]
 
 
@@ -207,18 +197,18 @@ def test_search_phone_with_extension_finds_organizations_and_leads(
     mine[Lead].save()
     client.force_login(users["manager"])
     query = {"q": "8 (495) 111-22-33 доб. 7"}
-    response = client.get(_url(Organization, "list"), query)
+    response = client.get(admin_url(Organization, "list"), query)
     assert [str(o) for o in response.context["object_list"]] == ["Mine Org"]
     query = {"q": "+7 916 123-45-67 ext. 5"}
-    response = client.get(_url(Lead, "list"), query)
+    response = client.get(admin_url(Lead, "list"), query)
     assert [str(lead) for lead in response.context["object_list"]] == ["Mine Lead"]
 
 
 def test_search_words_with_digits_stay_a_text_search(client, users, two_managers):
     client.force_login(users["manager"])
-    response = client.get(_url(Contact, "list"), {"q": "MinePerson 12345"})
+    response = client.get(admin_url(Contact, "list"), {"q": "MinePerson 12345"})
     assert list(response.context["object_list"]) == []
-    response = client.get(_url(Contact, "list"), {"q": "MinePerson"})
+    response = client.get(admin_url(Contact, "list"), {"q": "MinePerson"})
     assert [str(c) for c in response.context["object_list"]] == ["MinePerson Ivan"]
 
 

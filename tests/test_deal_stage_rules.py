@@ -7,30 +7,21 @@ edit form and the "Change stage" bulk action bypassed ``move_deal()``.
 import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
-from wagtail.test.utils.form_data import querydict_from_html
 
-from tests.crm_admin_data import SECRET, default_pipeline, records_of, sales_users
+from tests.crm_admin_data import (
+    SECRET,
+    admin_url,
+    bulk_url,
+    default_pipeline,
+    form_data,
+    records_of,
+    sales_users,
+)
 from wagtail_crm.models import Deal, Organization, Pipeline, Stage
 from wagtail_crm.pipeline import STAGE_CHANGE_ACTION
 
 PIPELINE_ADD = "wagtailsnippets_wagtail_crm_pipeline:add"
 PIPELINE_EDIT = "wagtailsnippets_wagtail_crm_pipeline:edit"
-
-
-def _url(model, name, *args):
-    return reverse(model.snippet_viewset.get_url_name(name), args=args)
-
-
-def _form_data(client, url):
-    html = client.get(url).content.decode()
-    return querydict_from_html(html, form_id="w-editor-form")
-
-
-def _bulk_url(model, action, *records):
-    url = reverse(
-        "wagtail_bulk_action", args=("wagtail_crm", model._meta.model_name, action)
-    )
-    return url + "?" + "&".join(f"id={record.pk}" for record in records)
 
 
 def _stage_changes(deal):
@@ -91,10 +82,10 @@ def test_new_site_creates_pipeline_with_stages_then_deal(admin_client, superuser
         ("Won", "won"),
         ("Lost", "lost"),
     ]
-    data = _form_data(admin_client, _url(Deal, "add"))
+    data = form_data(admin_client, admin_url(Deal, "add"))
     assert data["stage"] == str(pipeline.stages.get(name="New").pk)
     data["title"] = "First deal"
-    assert admin_client.post(_url(Deal, "add"), data).status_code == 302
+    assert admin_client.post(admin_url(Deal, "add"), data).status_code == 302
     assert Deal.objects.get(title="First deal").stage.name == "New"
 
 
@@ -103,7 +94,7 @@ def test_stage_holding_deals_is_not_deleted(admin_client, two_managers):
     new = pipeline.stages.get(name="New")
     assert new.deals.exists()
     url = reverse(PIPELINE_EDIT, args=[pipeline.pk])
-    data = _form_data(admin_client, url)
+    data = form_data(admin_client, url)
     index = next(
         key.split("-")[1]
         for key, value in data.items()
@@ -121,7 +112,7 @@ def test_empty_stage_is_deleted(admin_client, two_managers):
     pipeline = default_pipeline()
     proposal = pipeline.stages.get(name="Proposal")
     url = reverse(PIPELINE_EDIT, args=[pipeline.pk])
-    data = _form_data(admin_client, url)
+    data = form_data(admin_client, url)
     index = next(
         key.split("-")[1]
         for key, value in data.items()
@@ -134,11 +125,11 @@ def test_empty_stage_is_deleted(admin_client, two_managers):
 
 def test_pipeline_holding_deals_is_not_deleted(admin_client, two_managers):
     pipeline = default_pipeline()
-    page = admin_client.get(_url(Pipeline, "delete", pipeline.pk)).content.decode()
+    page = admin_client.get(admin_url(Pipeline, "delete", pipeline.pk)).content.decode()
     assert "prevent it from being deleted" in page
     assert "Yes, delete" not in page
     admin_client.raise_request_exception = False
-    response = admin_client.post(_url(Pipeline, "delete", pipeline.pk))
+    response = admin_client.post(admin_url(Pipeline, "delete", pipeline.pk))
     assert response.status_code != 500  # Wagtail: "no permission", back home
     assert Pipeline.objects.filter(pk=pipeline.pk).exists()
 
@@ -158,7 +149,7 @@ def test_bulk_delete_leaves_out_pipelines_holding_deals(admin_client, two_manage
 def test_pipeline_without_deals_is_deleted(admin_client):
     pipeline = Pipeline.objects.create(name="Spare")
     Stage.objects.create(pipeline=pipeline, name="Only", sort_order=0)
-    response = admin_client.post(_url(Pipeline, "delete", pipeline.pk))
+    response = admin_client.post(admin_url(Pipeline, "delete", pipeline.pk))
     assert response.status_code == 302
     assert not Pipeline.objects.filter(pk=pipeline.pk).exists()
 
@@ -167,8 +158,8 @@ def test_pipeline_without_deals_is_deleted(admin_client):
 
 
 def _edit(client, deal, **changes):
-    url = _url(Deal, "edit", deal.pk)
-    data = _form_data(client, url)
+    url = admin_url(Deal, "edit", deal.pk)
+    data = form_data(client, url)
     for name, value in changes.items():
         data[name] = value
     return client.post(url, data)
@@ -230,10 +221,10 @@ def test_deal_edited_in_its_stage_logs_no_move(client, users, two_managers):
 
 
 def test_new_deal_in_won_stage_is_closed(admin_client, two_managers):
-    data = _form_data(admin_client, _url(Deal, "add"))
+    data = form_data(admin_client, admin_url(Deal, "add"))
     data["title"] = "Signed already"
     data["stage"] = str(Stage.objects.get(name="Won").pk)
-    assert admin_client.post(_url(Deal, "add"), data).status_code == 302
+    assert admin_client.post(admin_url(Deal, "add"), data).status_code == 302
     assert Deal.objects.get(title="Signed already").closed_at is not None
 
 
@@ -241,10 +232,10 @@ def test_new_deal_in_won_stage_is_closed(admin_client, two_managers):
 
 
 def _bulk_move(client, deal, stage, reason=None):
-    data = {"stage": stage.pk, "next": _url(Deal, "list")}
+    data = {"stage": stage.pk, "next": admin_url(Deal, "list")}
     if reason is not None:
         data["reason"] = reason
-    return client.post(_bulk_url(Deal, "crm_change_stage", deal), data)
+    return client.post(bulk_url(Deal, "crm_change_stage", deal), data)
 
 
 def test_bulk_change_stage_closes_deal(client, users, two_managers):
@@ -297,15 +288,15 @@ def test_usage_view_hides_other_managers_records(client, users, two_managers):
     theirs[Deal].organization = mine[Organization]
     theirs[Deal].save()
     client.force_login(users["manager"])
-    response = client.get(_url(Organization, "usage", mine[Organization].pk))
+    response = client.get(admin_url(Organization, "usage", mine[Organization].pk))
     assert response.status_code == 200
     html = response.content.decode()
     assert SECRET not in html
-    assert _url(Deal, "edit", theirs[Deal].pk) not in html
+    assert admin_url(Deal, "edit", theirs[Deal].pk) not in html
     assert "(Private deal)" in html
     # The manager's own deal is still listed with its link.
     assert "Mine Deal" in html
-    assert _url(Deal, "edit", mine[Deal].pk) in html
+    assert admin_url(Deal, "edit", mine[Deal].pk) in html
 
 
 def test_usage_view_shows_everything_to_head_of_sales(client, users, two_managers):
@@ -313,5 +304,5 @@ def test_usage_view_shows_everything_to_head_of_sales(client, users, two_manager
     theirs[Deal].organization = mine[Organization]
     theirs[Deal].save()
     client.force_login(users["head"])
-    response = client.get(_url(Organization, "usage", mine[Organization].pk))
-    assert _url(Deal, "edit", theirs[Deal].pk) in response.content.decode()
+    response = client.get(admin_url(Organization, "usage", mine[Organization].pk))
+    assert admin_url(Deal, "edit", theirs[Deal].pk) in response.content.decode()

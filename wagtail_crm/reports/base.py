@@ -1,7 +1,6 @@
 from datetime import datetime, time, timedelta
 
 import django_filters
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 
-from ..views.own_records import can_export
-from ..views.safe_export import SafeCSVExportMixin
+from ..views.safe_export import CRMExportMixin
 
 #: Colours of the chart series, readable on light and dark admin themes.
 PALETTE = [
@@ -113,7 +111,7 @@ def in_range(queryset, field, date_range):
     return queryset
 
 
-class CRMReportView(SafeCSVExportMixin, ReportView):
+class CRMReportView(CRMExportMixin, ReportView):
     """A report whose ``object_list`` is aggregated rows (dicts) plus a chart.
 
     Downloading it takes *Can export CRM records*, as the listings do: a
@@ -127,15 +125,6 @@ class CRMReportView(SafeCSVExportMixin, ReportView):
     url_namespace = None
     report_name = None
     description = ""
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        if self.is_export and not can_export(request.user):
-            raise PermissionDenied
-
-    @property
-    def show_export_buttons(self):
-        return super().show_export_buttons and can_export(self.request.user)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [

@@ -19,9 +19,7 @@ from wagtail.snippets.views import chooser, snippets
 from ..permissions import can_see_all, owner_field_of, visible_to
 from ..phones import format_phone
 from .activities import log_activity_buttons
-from .safe_export import SafeCSVExportMixin
-
-EXPORT_PERMISSION = "wagtail_crm.export_records"
+from .safe_export import CRMExportMixin
 
 
 def is_visible(instance, user):
@@ -35,10 +33,6 @@ def is_visible(instance, user):
     return owner_id is not None and owner_id == getattr(user, "pk", None)
 
 
-def can_export(user):
-    return bool(user and user.is_active and user.has_perm(EXPORT_PERMISSION))
-
-
 class VisibleObjectMixin:
     def get_object(self, *args, **kwargs):
         instance = super().get_object(*args, **kwargs)
@@ -47,19 +41,10 @@ class VisibleObjectMixin:
         return instance
 
 
-class IndexView(SafeCSVExportMixin, snippets.IndexView):
+class IndexView(CRMExportMixin, snippets.IndexView):
     """A listing of the visible records; searches names, e-mails, phones, tax ids."""
 
     search_function = None
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        if self.is_export and not can_export(request.user):
-            raise PermissionDenied
-
-    @property
-    def show_export_buttons(self):
-        return bool(self.list_export) and can_export(self.request.user)
 
     @property
     def is_searchable(self):

@@ -1,4 +1,9 @@
-"""Wagtail's listing and report "Download CSV", made safe to open in Excel.
+"""Wagtail's listing and report downloads: for those who may export, and
+safe to open in Excel.
+
+Downloading needs the "Can export CRM records" permission
+(``wagtail_crm.export_records``): without it the buttons are hidden and the
+download is refused.
 
 Wagtail writes xlsx cells as text already (a value that looks like a formula
 stays a string), but its CSV carries values as they are: a contact named
@@ -8,13 +13,30 @@ Here every CSV cell goes through :func:`wagtail_crm.exporting.neutralize`, as
 Excel reads Cyrillic and other non-Latin text correctly.
 """
 
+from django.core.exceptions import PermissionDenied
+
 from ..exporting import neutralize
+
+EXPORT_PERMISSION = "wagtail_crm.export_records"
 
 BOM = "\ufeff".encode()
 
 
-class SafeCSVExportMixin:
+def can_export(user):
+    return bool(user and user.is_active and user.has_perm(EXPORT_PERMISSION))
+
+
+class CRMExportMixin:
     """For views with Wagtail's ``SpreadsheetExportMixin``."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.is_export and not can_export(request.user):
+            raise PermissionDenied
+
+    @property
+    def show_export_buttons(self):
+        return super().show_export_buttons and can_export(self.request.user)
 
     def write_csv_row(self, writer, row_dict):
         return writer.writerow(

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -42,3 +43,16 @@ def test_organizations_csv_escapes_a_hyperlink_and_keeps_phones(admin_client):
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[1][0] == "'" + org.name
     assert "+7 495 123-45-67" in rows[1]  # a phone is no formula: kept as it is
+
+
+def test_owner_by_name_and_times_in_the_site_time_zone(admin_client, superuser):
+    superuser.first_name, superuser.last_name = "Olga", "Head"
+    superuser.save()
+    Contact.objects.create(last_name="Petrov", owner=superuser)
+
+    text = download(admin_client, "contact")
+
+    header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))[:2]
+    assert row[header.index("Owner")] == "Olga Head"
+    created = row[header.index("Created")]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", created), created

@@ -233,6 +233,9 @@ class TestSynonymHook(WagtailTestUtils):
         ("Петрова Анна", ("Петрова", "Анна", "")),
         ("Анна Петрова", ("Петрова", "Анна", "")),
         ("John Smith", ("Smith", "John", "")),
+        ("Ivanov Ivan", ("Ivanov", "Ivan", "")),  # a Russian name in Latin letters
+        ("Ivan Ivanov", ("Ivanov", "Ivan", "")),
+        ("Kevin Martin", ("Martin", "Kevin", "")),
         ("John Paul Smith", ("Smith", "John", "Paul")),
         ("Smith, John", ("Smith", "John", "")),
         ("  Сидоров  ", ("Сидоров", "", "")),

@@ -16,6 +16,9 @@ _SURNAME_RE = re.compile(
     r"(ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|ской|ых|их|енко|ук|юк)$"
 )
 _CYRILLIC_RE = re.compile(r"[а-яё]", re.IGNORECASE)
+#: Russian surnames written in Latin letters ("Ivanov Ivan", as a Russian
+#: form or sheet puts it); endings an English given name does not have.
+_LATIN_SURNAME_RE = re.compile(r"(ov|ova|ev|eva|sky|skiy|skii|skaya|enko)$")
 
 
 def split_full_name(text, *, one_word="auto") -> tuple[str, str, str]:
@@ -49,6 +52,10 @@ def split_full_name(text, *, one_word="auto") -> tuple[str, str, str]:
             return parts[1], parts[0], ""
         return parts[0], parts[1], ""
     if len(parts) == 2:
+        if _LATIN_SURNAME_RE.search(lowered[0]) and not _LATIN_SURNAME_RE.search(
+            lowered[1]
+        ):
+            return parts[0], parts[1], ""  # "Ivanov Ivan"
         return parts[1], parts[0], ""
     if cyrillic:  # "Фамилия Имя Отчество", the Russian order
         return parts[0], parts[1], " ".join(parts[2:])

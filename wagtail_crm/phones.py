@@ -98,6 +98,8 @@ class PhoneParseResult:
 
 
 _SPLIT_RE = re.compile(r"[,;/\n\r|]|\s(?:or|или|либо|ose|або|немесе)\s", re.IGNORECASE)
+#: A remark in brackets after the number: words, no digits.
+_COMMENT_RE = re.compile(r"\s*\([^\d()]*[^\W\d_][^\d()]*\)\s*$")
 _LABEL_SLASH_RE = re.compile(r"(?<=[^\W\d_])\.?/(?=[^\W\d_])")
 _EXT_MARK = (
     r"(?:доб(?:авочный)?|доп|вн(?:утр(?:енний)?)?|ext(?:ension)?|zgj(?:atim)?"
@@ -364,6 +366,9 @@ def _chunks(text):
     if "/" in text:
         text = _LABEL_SLASH_RE.sub(" ", text)
     for chunk in _SPLIT_RE.split(text):
+        if chunk and "(" in chunk:
+            bare = _COMMENT_RE.sub("", chunk)  # "доб. 123 (секретарь)"
+            chunk = bare if _DIGITS_RE.search(bare) else chunk
         if not chunk or not chunk.strip():
             continue
         if chunks and _EXT_ONLY_RE.match(chunk):

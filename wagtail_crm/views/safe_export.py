@@ -13,7 +13,12 @@ Here every CSV cell goes through :func:`wagtail_crm.exporting.neutralize`, as
 Excel reads Cyrillic and other non-Latin text correctly.
 """
 
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from wagtail.admin.utils import get_user_display_name
 
 from ..exporting import neutralize
 
@@ -37,6 +42,19 @@ class CRMExportMixin:
     @property
     def show_export_buttons(self):
         return super().show_export_buttons and can_export(self.request.user)
+
+    def to_row_dict(self, item):
+        """People by their names, times in the site's time zone to the second
+        (Wagtail writes a username and UTC with microseconds)."""
+        row = super().to_row_dict(item)
+        for field, value in row.items():
+            if isinstance(value, AbstractBaseUser):
+                row[field] = get_user_display_name(value)
+            elif isinstance(value, datetime.datetime):
+                if timezone.is_aware(value):
+                    value = timezone.make_naive(value)
+                row[field] = value.replace(microsecond=0)
+        return row
 
     def write_csv_row(self, writer, row_dict):
         return writer.writerow(

@@ -244,7 +244,8 @@ def test_log_activity_link_prefills_contact_and_organization(manager_client, use
 
 
 @pytest.mark.parametrize(
-    "query", ["8 (916) 123-45-67", "+79161234567", "9161234567", "minepers"]
+    "query",
+    ["8 (916) 123-45-67", "+79161234567", "9161234567", "minepers", "Ivan Mine Org"],
 )
 def test_contact_search_by_phone_in_any_format_and_name(manager_client, users, query):
     records_of(users["manager"], "Mine")

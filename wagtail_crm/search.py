@@ -59,7 +59,14 @@ def search_contacts(queryset, query):
         return queryset.filter(pk__in=_phone_owner_ids(variants, "contact"))
     condition = _all_words(
         query,
-        ("first_name", "last_name", "middle_name", "email", "job_title"),
+        (
+            "first_name",
+            "last_name",
+            "middle_name",
+            "email",
+            "job_title",
+            "organization__name",  # "Petrov Romashka" finds Petrov of Romashka
+        ),
         "last_name_key",
         person_name_key,
     )

@@ -255,6 +255,15 @@ def test_contact_search_by_phone_in_any_format_and_name(manager_client, users, q
     assert "TheirsPerson" not in content
 
 
+def test_a_tax_id_typed_with_a_label_is_stored_clean(manager_client, users):
+    manager_client.post(
+        _url(Organization, "add"),
+        organization_data(name="Вектор", tax_id="ИНН 7707-083-893/770701001"),
+    )
+
+    assert Organization.objects.get().tax_id == "7707083893"
+
+
 def test_organization_search_by_tax_id_and_phone(client, users):
     client.force_login(users["head"])
     org = records_of(users["manager"], "Mine")[Organization]

@@ -150,3 +150,19 @@ def test_matching_organizations_for_one_record():
     assert [m.pk for m in matching_organizations(name="Ромашка, ООО")] == [org.pk]
     assert matching_organizations(name="Ромашка", tax_id="7800000000") == []
     assert matching_organizations(name="Ромашка", exclude_pk=org.pk) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ИНН 7707083893",
+        "7707083893.0",
+        "7707-083-893",
+        "7707083893/770701001",
+        "7707083893",
+    ],
+)
+def test_clean_tax_id(typed):
+    from wagtail_crm.dedup import clean_tax_id
+
+    assert clean_tax_id(typed) == "7707083893"

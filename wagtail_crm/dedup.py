@@ -187,6 +187,21 @@ def tax_id_key(tax_id) -> str:
 
 
 _SPACES_RE = re.compile(r"\s+")
+_TAX_LABEL_RE = re.compile(r"^(?:инн|inn|nipt|vat|ндс)\s*[:№#.]?\s*", re.IGNORECASE)
+_INN_KPP_RE = re.compile(r"^(\d{10}|\d{12})\s*/\s*\d{9}$")
+
+
+def clean_tax_id(text) -> str:
+    """A tax id as a person may type or paste it, as it is stored: without a
+    label ("ИНН 7707083893"), the KPP after a slash ("7707083893/770701001"),
+    dashes, spaces, or the ".0" a spreadsheet number cell adds."""
+    text = tax_id_key(_TAX_LABEL_RE.sub("", str(text or "").strip()).replace("-", ""))
+    inn_kpp = _INN_KPP_RE.match(text)
+    if inn_kpp:
+        return inn_kpp.group(1)
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return text
 
 
 @lru_cache(maxsize=8192)

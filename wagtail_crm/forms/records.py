@@ -4,6 +4,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from ..dedup import clean_tax_id
 from ..models import Contact, Deal, Lead, Organization
 from ..permissions import owner_field_of, visible_to
 from ..widgets import translate_choosers
@@ -138,7 +139,7 @@ class OrganizationForm(CRMRecordForm):
     ignore_duplicates = duplicates.ignore_duplicates_field()
 
     def clean_tax_id(self):
-        tax_id = self.cleaned_data.get("tax_id", "")
+        tax_id = clean_tax_id(self.cleaned_data.get("tax_id", ""))
         existing = duplicates.organization_with_tax_id(tax_id, self.instance.pk)
         if existing:
             raise ValidationError(

@@ -16,7 +16,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
 from ..conf import crm_settings
-from ..dedup import email_key, person_name_key, tax_id_key
+from ..dedup import clean_tax_id, email_key, person_name_key
 from ..phones import default_area_code, default_region, parse_phones
 from .headers import PHONE_FIELDS, header_key, split_full_name
 from .readers import column_letters
@@ -39,7 +39,6 @@ _LENGTHS = {
 }
 _url_validator = URLValidator()
 # 1C's "ИНН/КПП" column: "7705000001/770501001"; the INN is the tax id.
-_INN_KPP_RE = re.compile(r"^(\d{10}|\d{12})\s*/\s*\d{9}$")
 # The digits an INN typed into a number cell may have lost its leading zero
 # from: Russian INNs have 10 or 12 digits, Kazakh BINs and IINs 12.
 _INN_SHORT_LENGTHS = {"RU": (9, 11), "KZ": (11,)}
@@ -340,8 +339,7 @@ def _tax_id(text, raw, region):
     if isinstance(raw, int) and len(text) in _INN_SHORT_LENGTHS.get(region, ()):
         # 02… of Bashkortostan, 0… of Kazakh IINs of people born in the 2000s.
         return "0" + text
-    inn_kpp = _INN_KPP_RE.match(text)
-    return inn_kpp.group(1) if inn_kpp else tax_id_key(text)
+    return clean_tax_id(text)
 
 
 _PHONE_VALUE_RE = re.compile(r"^phone(\d+)value$")

@@ -100,6 +100,10 @@ class PhoneParseResult:
 _SPLIT_RE = re.compile(r"[,;/\n\r|]|\s(?:or|или|либо|ose|або|немесе)\s", re.IGNORECASE)
 #: A remark in brackets after the number: words, no digits.
 _COMMENT_RE = re.compile(r"\s*\([^\d()]*[^\W\d_][^\d()]*\)\s*$")
+#: A number and, after a slash, other last digits of a second one ("…45-67/68").
+_SHORT_ALTERNATIVE_RE = re.compile(
+    r"(\+?\d[\d\s()\-]{5,}\d)\s*/\s*(\d{1,4})(?!\d)(?=\s*(?:[,;\n]|$))"
+)
 _LABEL_SLASH_RE = re.compile(r"(?<=[^\W\d_])\.?/(?=[^\W\d_])")
 _EXT_MARK = (
     r"(?:доб(?:авочный)?|доп|вн(?:утр(?:енний)?)?|ext(?:ension)?|zgj(?:atim)?"
@@ -357,6 +361,14 @@ def _parse_international(digits):
     return number
 
 
+def _spell_out_alternative(match):
+    """ "+7 495 123-45-67/68" is two numbers: the second ends in 68."""
+    number, tail = match.group(1), match.group(2)
+    digits = _NON_DIGITS_RE.sub("", number)
+    plus = "+" if number.lstrip().startswith("+") else ""
+    return f"{number}, {plus}{digits[: -len(tail)]}{tail}"
+
+
 def _chunks(text):
     """Split a cell into numbers; a lone "доб. 12" belongs to the number before.
 
@@ -365,6 +377,7 @@ def _chunks(text):
     chunks = []
     if "/" in text:
         text = _LABEL_SLASH_RE.sub(" ", text)
+        text = _SHORT_ALTERNATIVE_RE.sub(_spell_out_alternative, text)
     for chunk in _SPLIT_RE.split(text):
         if chunk and "(" in chunk:
             bare = _COMMENT_RE.sub("", chunk)  # "доб. 123 (секретарь)"

@@ -35,6 +35,23 @@ def site_pages(db):
 
 
 @pytest.fixture
+def users(db):
+    """A sales manager, a second manager and a head of sales."""
+    from tests.crm_admin_data import sales_users
+
+    manager, other, head = sales_users()
+    return {"manager": manager, "other": other, "head": head}
+
+
+@pytest.fixture
+def two_managers(users):
+    """A record of every kind for the manager ("Mine") and for the other one."""
+    from tests.crm_admin_data import SECRET, records_of
+
+    return records_of(users["manager"], "Mine"), records_of(users["other"], SECRET)
+
+
+@pytest.fixture
 def crm_settings_with_filters(site_pages):
     """The default site's CRM settings with stop phrases and a blocked domain."""
     from wagtail.models import Site

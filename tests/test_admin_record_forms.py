@@ -12,22 +12,10 @@ from tests.crm_admin_data import (
     admin_url,
     bulk_url,
     form_data,
-    records_of,
     sales_users,
 )
 from wagtail_crm import conversion
 from wagtail_crm.models import Contact, Deal, Lead, Organization, Phone, Task
-
-
-@pytest.fixture
-def users(db):
-    manager, other, head = sales_users()
-    return {"manager": manager, "other": other, "head": head}
-
-
-@pytest.fixture
-def two_managers(users):
-    return records_of(users["manager"], "Mine"), records_of(users["other"], SECRET)
 
 
 @pytest.mark.parametrize("model", [Organization, Contact])

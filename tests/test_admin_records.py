@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from tests.crm_admin_data import records_of, sales_users
+from tests.crm_admin_data import records_of
 from wagtail_crm.models import Activity, Contact, Organization, Phone
 
 
@@ -60,12 +60,6 @@ def contact_data(last_name="Петров", phones=(), **fields):
             **fields,
         }
     )
-
-
-@pytest.fixture
-def users(db):
-    manager, other, head = sales_users()
-    return {"manager": manager, "other": other, "head": head}
 
 
 @pytest.fixture

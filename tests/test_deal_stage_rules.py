@@ -4,7 +4,6 @@ Ported from the admin review: the pipeline form had no stages, and the deal's
 edit form and the "Change stage" bulk action bypassed ``move_deal()``.
 """
 
-import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -14,8 +13,6 @@ from tests.crm_admin_data import (
     bulk_url,
     default_pipeline,
     form_data,
-    records_of,
-    sales_users,
 )
 from wagtail_crm.models import Deal, Organization, Pipeline, Stage
 from wagtail_crm.pipeline import STAGE_CHANGE_ACTION
@@ -28,17 +25,6 @@ def _stage_changes(deal):
     return ModelLogEntry.objects.filter(
         object_id=str(deal.pk), action=STAGE_CHANGE_ACTION
     )
-
-
-@pytest.fixture
-def users(db):
-    manager, other, head = sales_users()
-    return {"manager": manager, "other": other, "head": head}
-
-
-@pytest.fixture
-def two_managers(users):
-    return records_of(users["manager"], "Mine"), records_of(users["other"], SECRET)
 
 
 def stage_data(stages):

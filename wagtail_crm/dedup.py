@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-#: Legal forms removed from organization names, full forms before short ones.
-LEGAL_FORMS = (
+#: Legal forms that stand before or after a name ("ООО «Ромашка»", "Ромашка, ООО").
+_LEADING_OR_TRAILING_FORMS = (
     "общество с ограниченной ответственностью",
     "публичное акционерное общество",
     "закрытое акционерное общество",
@@ -34,10 +34,6 @@ LEGAL_FORMS = (
     "акционерное общество",
     "индивидуальный предприниматель",
     "товарищество с ограниченной ответственностью",
-    "limited liability company",
-    "incorporated",
-    "corporation",
-    "limited",
     "ооо",
     "оао",
     "зао",
@@ -47,6 +43,19 @@ LEGAL_FORMS = (
     "ип",
     "тоо",
     "тов",
+    "sh.p.k.",
+    "sh.p.k",
+    "shpk",
+    "sh.a.",
+    "sh.a",
+)
+#: Legal forms that only ever follow the name ("Acme Ltd", never "Ltd Acme"):
+#: "Limited Edition" keeps its first word.
+_TRAILING_ONLY_FORMS = (
+    "limited liability company",
+    "incorporated",
+    "corporation",
+    "limited",
     "l.l.c.",
     "llc",
     "ltd.",
@@ -56,44 +65,24 @@ LEGAL_FORMS = (
     "corp.",
     "corp",
     "gmbh",
-    "sh.p.k.",
-    "sh.p.k",
-    "shpk",
-    "sh.a.",
-    "sh.a",
+)
+#: Legal forms removed from organization names, full forms before short ones.
+LEGAL_FORMS = tuple(
+    sorted(_LEADING_OR_TRAILING_FORMS + _TRAILING_ONLY_FORMS, key=len, reverse=True)
 )
 _QUOTES_RE = re.compile(r"[«»\"„“”‟'`‘’‚]")
-#: Legal forms that only ever follow the name ("Acme Ltd", never "Ltd Acme"):
-#: "Limited Edition" keeps its first word.
-_TRAILING_ONLY_FORMS = frozenset(
-    {
-        "limited liability company",
-        "incorporated",
-        "corporation",
-        "limited",
-        "l.l.c.",
-        "llc",
-        "ltd.",
-        "ltd",
-        "inc.",
-        "inc",
-        "corp.",
-        "corp",
-        "gmbh",
-    }
-)
 
 
 def _forms_pattern(forms):
+    """An alternation of ``forms``, the longest first ("ltd." before "ltd")."""
+    forms = sorted(forms, key=len, reverse=True)
     return "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in forms)
 
 
 # A legal form before the name ("ООО «Ромашка»", "Sh.p.k. Alfa") or after it
 # ("Ромашка, ООО", "Acme Ltd."), never one inside it.
 _LEADING_LEGAL_RE = re.compile(
-    r"^[\W_]*(?:"
-    + _forms_pattern(f for f in LEGAL_FORMS if f not in _TRAILING_ONLY_FORMS)
-    + r")(?![\w])",
+    r"^[\W_]*(?:" + _forms_pattern(_LEADING_OR_TRAILING_FORMS) + r")(?![\w])",
     re.IGNORECASE,
 )
 _TRAILING_LEGAL_RE = re.compile(

@@ -137,40 +137,42 @@ def _connect(kind, key_groups, dismissed):
             pk = parent[pk]
         return pk
 
-    reasons = defaultdict(set)
+    reasons = defaultdict(set)  # (pk, pk) → why the two match
+    neighbours = defaultdict(set)  # pk → the pks it matches directly
     for reason, pks in key_groups:
-        for pair in _pairs(pks):
-            if pair in dismissed:
+        for a, b in _pairs(pks):
+            if (a, b) in dismissed:
                 continue
-            parent[root(pair[1])] = root(pair[0])
-            reasons[pair].add(reason)
+            parent[root(b)] = root(a)
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+            reasons[(a, b)].add(reason)
     members = defaultdict(set)
+    found = defaultdict(set)
     for pk in parent:
         members[root(pk)].add(pk)
+    for (a, _b), pair_reasons in reasons.items():
+        found[root(a)] |= pair_reasons
     groups = []
-    for pks in members.values():
+    for group_root, pks in members.items():
         if len(pks) < 2:
             continue
-        found = set().union(*(reasons[p] for p in combinations(sorted(pks), 2)))
-        ordered = [reason for reason in REASONS if reason in found]
+        ordered = [reason for reason in REASONS if reason in found[group_root]]
         groups.append(
-            DuplicateGroup(kind, sorted(pks), ordered, partners=_partners(pks, reasons))
+            DuplicateGroup(
+                kind, sorted(pks), ordered, partners=_partners(pks, neighbours)
+            )
         )
     return sorted(groups, key=lambda group: (-len(group.pks), group.pks[0]))
 
 
-def _partners(pks, reasons):
-    """For every record but the group's first, one it matches directly."""
+def _partners(pks, neighbours):
+    """For every record but the group's first, one it matches directly (the
+    first where it can)."""
     first, *others = sorted(pks)
-    partners = {}
-    for pk in others:
-        direct = [
-            other
-            for other in sorted(pks)
-            if other != pk and reasons.get((min(pk, other), max(pk, other)))
-        ]
-        partners[pk] = first if first in direct else direct[0]
-    return partners
+    return {
+        pk: first if first in neighbours[pk] else min(neighbours[pk]) for pk in others
+    }
 
 
 def load_records(groups):

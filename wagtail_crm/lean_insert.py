@@ -137,11 +137,44 @@ def insert_instance(instance) -> bool:
     if statement is None:
         instance.save(force_insert=True, using=db)
         return False
-    connection = connections[db]
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, statement.params(instance, connection))
-        _mark_saved(instance, cursor.fetchone()[0], db)
+    _insert_returning(instance, statement, connections[db], db)
     return True
+
+
+def _insert_returning(instance, statement, connection, db, also=None):
+    """The lean INSERT of ``instance``; returns the value of ``also`` (a
+    scalar subquery returned beside the new pk), or :data:`NOT_RUN`."""
+    sql, params = statement.sql, statement.params(instance, connection)
+    if also:
+        sql = f"{sql}, ({also[0]})"
+        params.extend(also[1])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    _mark_saved(instance, row[0], db)
+    return row[1] if also else NOT_RUN
+
+
+def pending_insert(instance):
+    """``(sql, params)`` of the lean INSERT of the new ``instance`` (returning
+    its pk), for a caller that sends it together with other statements (see
+    :mod:`wagtail_crm.round_trips`) and then calls :func:`inserted`; None
+    where ``save()`` must write it. Sends ``pre_save``, as ``save()`` does."""
+    model = type(instance)
+    db = router.db_for_write(model, instance=instance)
+    statement = _statement(model, db)
+    if statement is None:
+        return None
+    _send(pre_save, instance, db)
+    return statement.sql, statement.params(instance, connections[db])
+
+
+def inserted(instance, pk):
+    """``instance``, whose :func:`pending_insert` statement returned ``pk``,
+    is saved: it gets its pk, and ``post_save`` is sent."""
+    db = router.db_for_write(type(instance), instance=instance)
+    _mark_saved(instance, pk, db)
+    _send(post_save, instance, db, created=True)
 
 
 def _send(signal, instance, db, **extra):
@@ -177,9 +210,10 @@ def insert_linked(parent, children, *, signals=(), also=None):
     them. On PostgreSQL everything is one statement (data-modifying CTEs);
     elsewhere one INSERT each, the parent first.
 
-    ``also``: ``(sql, params)`` of a scalar subquery that the one statement on
-    PostgreSQL runs as well (a round trip saved); returns its value, or
-    :data:`NOT_RUN` where there is no such statement.
+    ``also``: ``(sql, params)`` of a scalar subquery run by the same statement
+    (on PostgreSQL the one statement; elsewhere the last INSERT returns it
+    beside its pk): a statement saved. Returns its value, or :data:`NOT_RUN`
+    when the rows had to be saved with ``save()``.
     """
     instances = [child for child, _attname in children]
     if parent is not None:
@@ -200,8 +234,16 @@ def insert_linked(parent, children, *, signals=(), also=None):
         result = _insert_in_one_statement(
             parent, children, statements, connection, db, also
         )
-    else:
-        _save_each(parent, children, signals=())  # lean INSERTs, in order
+    else:  # lean INSERTs, the parent first; the last one runs ``also``
+        rows = [(parent, None)] if parent is not None else []
+        rows.extend(children)
+        for index, (instance, attname) in enumerate(rows):
+            if attname:
+                setattr(instance, attname, parent.pk)
+            last = index == len(rows) - 1
+            result = _insert_returning(
+                instance, statements[index], connection, db, also if last else None
+            )
     for instance in signals:
         _send(post_save, instance, db, created=True)
     return result

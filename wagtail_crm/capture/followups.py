@@ -71,15 +71,19 @@ def _forget(*, setting, **kwargs):
 
 def check_statement(locked):
     """``(sql, params)`` of the check whether the task this process queued
-    last is still waiting, for a statement the capture runs anyway after
-    :data:`FOLLOWUP_LOCK` (``locked``: held in shared mode), or None."""
-    if not locked:
-        return None
+    last is still waiting, for the lead's INSERT to run as well, or None.
+
+    On PostgreSQL only after :data:`FOLLOWUP_LOCK` (``locked``: held in
+    shared mode); on SQLite anywhere in the lead's transaction, which holds
+    the database's write lock from its start."""
     alias = router.db_for_write(Lead)
     task_id = _last_task.get(alias)
     if task_id is None:
         return None
-    return _check_sql(connections[alias], task_id)
+    connection = connections[alias]
+    if connection.vendor == "postgresql" and not locked:
+        return None
+    return _check_sql(connection, task_id)
 
 
 def queue_followups(lead, records, *, locked=False, ready=NOT_RUN):

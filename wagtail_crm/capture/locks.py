@@ -37,23 +37,35 @@ def lock_match_keys(keys, *, shared=None):
     lock, taken in shared mode after the slots in the same statement (a round
     trip saved; see :mod:`.followups`).
     """
-    ids = sorted({_lock_id(key) for key in keys if key})
-    if connection.vendor != "postgresql" or not (ids or shared):
+    statement = lock_statement(keys, shared=shared)
+    if statement is None:
         return False
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+    return True
+
+
+def lock_statement(keys, *, shared=None):
+    """``(sql, params)`` of :func:`lock_match_keys`'s statement, for a caller
+    that sends it with others (:mod:`wagtail_crm.round_trips`), or None where
+    there is nothing to lock."""
+    if connection.vendor != "postgresql":
+        return None
+    ids = sorted({_lock_id(key) for key in keys if key})
+    if not (ids or shared):
+        return None
     slots = ",".join(map(str, ids))  # one parameter, not a list to adapt
     also, params = "", [LOCK_NAMESPACE]
     if shared:
         also = ", pg_advisory_xact_lock_shared(%s, %s)"
         params.extend(shared)
     params.append(slots)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(pg_advisory_xact_lock(%s, slot)){also} FROM "
-            "(SELECT unnest(string_to_array(NULLIF(%s, ''), ',')::integer[]) "
-            "AS slot ORDER BY 1) AS slots",
-            params,
-        )
-    return True
+    return (
+        f"SELECT count(pg_advisory_xact_lock(%s, slot)){also} FROM "
+        "(SELECT unnest(string_to_array(NULLIF(%s, ''), ',')::integer[]) "
+        "AS slot ORDER BY 1) AS slots",
+        params,
+    )
 
 
 def lock_round_robin(group_id):

@@ -95,34 +95,45 @@ def _write_alias():
     return router.db_for_write(Contact)
 
 
-def _candidates(email, phones):
+def candidate_statement(email, phones):
+    """``(sql, params)`` of the query for the contacts a submission with
+    ``email`` and ``phones`` may be (for a caller that sends it together with
+    other statements, see :mod:`wagtail_crm.round_trips`), or None."""
+    if not (email or phones):
+        return None
+    return _candidate_sql(connections[_write_alias()], email, phones)
+
+
+def _candidates(email, phones, rows=None):
     """The candidate contacts, oldest first, each with ``known_phones``: which
-    of ``phones`` it already has."""
+    of ``phones`` it already has. ``rows``: what :func:`candidate_statement`
+    returned, when the caller ran it."""
     connection = connections[_write_alias()]
-    sql, params = _candidate_sql(connection, email, phones)
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(*_candidate_sql(connection, email, phones))
+            rows = cursor.fetchall()
     names = [f.attname for f in Contact._meta.concrete_fields]
     contacts = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for *values, phone in cursor.fetchall():
-            contact = contacts.get(values[0])
-            if contact is None:
-                contact = Contact.from_db(connection.alias, names, values)
-                contact.known_phones = set()
-                contacts[contact.pk] = contact
-            if phone:
-                contact.known_phones.add(phone)
+    for *values, phone in rows:
+        contact = contacts.get(values[0])
+        if contact is None:
+            contact = Contact.from_db(connection.alias, names, values)
+            contact.known_phones = set()
+            contacts[contact.pk] = contact
+        if phone:
+            contact.known_phones.add(phone)
     return [contacts[pk] for pk in sorted(contacts)]
 
 
-def find_contact(*, email, phones, first, last):
+def find_contact(*, email, phones, first, last, rows=None):
     """The matching contact, with ``known_phones`` (those of ``phones`` it
-    has), or None."""
+    has), or None. ``rows``: see :func:`_candidates`."""
     if not (email or phones):
         return None
     index = ContactIndex()
     contacts = {}
-    for contact in _candidates(email, phones):
+    for contact in _candidates(email, phones, rows):
         contacts[contact.pk] = contact
         index.add(
             contact.pk,
@@ -205,15 +216,18 @@ class ContactMatch:
         return insert_linked(None, [*children, (lead, None)], signals=[lead], also=also)
 
 
-def match_contact(submission, parsed_phone, organization, owner):
+def match_contact(submission, parsed_phone, organization, owner, rows=None):
     """The :class:`ContactMatch` of this person (an existing contact is
-    enriched at once), or None."""
+    enriched at once), or None. ``rows``: the result of the caller's
+    :func:`candidate_statement`, if it ran it."""
     email = submission.email()
     phones = [parsed_phone.e164] if parsed_phone else []
     first, last, middle = split_name(submission)
     if not (email or phones):
         return None
-    contact = find_contact(email=email, phones=phones, first=first, last=last)
+    contact = find_contact(
+        email=email, phones=phones, first=first, last=last, rows=rows
+    )
     if contact is None and not submission.create_contact:
         return None
     if contact is None:

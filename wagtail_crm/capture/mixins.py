@@ -19,6 +19,7 @@ unmapped is guessed from its type and label (see :mod:`.field_guess`). Wagtail's
 ``FormSubmission`` (and the e-mail of ``AbstractEmailForm``) work as before.
 """
 
+import functools
 import json
 
 from django.conf import settings
@@ -27,7 +28,9 @@ from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.forms.models import EmailFormMixin, FormMixin
 
+from ..lean_insert import create_instance
 from ..models import Lead
 from . import spam
 from .field_guess import crm_fields_of
@@ -61,6 +64,26 @@ class CRMFormFieldMixin(models.Model):
 
     class Meta:
         abstract = True
+
+
+@functools.cache
+def _runs_wagtails_own_submission(page_class, submission_class):
+    """Does ``process_form_submission()`` below :class:`LeadCaptureFormMixin`
+    do only what Wagtail's ``FormMixin`` (and ``EmailFormMixin``) do, with a
+    submission class whose ``objects.create()`` only saves the row?"""
+    mro = page_class.__mro__
+    for klass in mro[mro.index(LeadCaptureFormMixin) + 1 :]:
+        method = klass.__dict__.get("process_form_submission")
+        if method is None or method is EmailFormMixin.process_form_submission:
+            continue
+        if method is not FormMixin.process_form_submission:
+            return False
+        break
+    return (
+        submission_class.save is models.Model.save
+        and submission_class.save_base is models.Model.save_base
+        and type(submission_class.objects) is models.Manager
+    )
 
 
 def parse_tags(text):
@@ -209,12 +232,9 @@ class LeadCaptureFormMixin(models.Model):
         try:
             with writer_turn(Lead), transaction.atomic():
                 self._crm_mail_on_commit = True
-                form_submission = super().process_form_submission(form)
-                self._crm_mail_on_commit = False
-                submission.data["form_submission_id"] = form_submission.pk
-                if reason:
-                    quarantine(submission, reason)
-                else:
+                if prepared is not None and self._crm_runs_wagtails_own_submission():
+                    # Wagtail's row is written with the lead's first statements.
+                    prepared.form_submission = self._crm_new_form_submission(form)
                     lead = capture_submission(
                         submission,
                         request=request,
@@ -222,6 +242,22 @@ class LeadCaptureFormMixin(models.Model):
                         after_hooks=False,
                         prepared=prepared,
                     )
+                    form_submission = prepared.form_submission
+                    self._crm_send_wagtail_mail(form)
+                else:
+                    form_submission = self._crm_save_form_submission(form)
+                    submission.data["form_submission_id"] = form_submission.pk
+                    if reason:
+                        quarantine(submission, reason)
+                    else:
+                        lead = capture_submission(
+                            submission,
+                            request=request,
+                            before_hooks=False,
+                            after_hooks=False,
+                            prepared=prepared,
+                        )
+                self._crm_mail_on_commit = False
         except Exception:
             self._crm_mail_on_commit = False
             super().process_form_submission(form)
@@ -229,6 +265,33 @@ class LeadCaptureFormMixin(models.Model):
         if lead is not None:
             self.crm_lead = lead
             run_after_hooks(lead, request)
+        return form_submission
+
+    def _crm_runs_wagtails_own_submission(self):
+        return _runs_wagtails_own_submission(type(self), self.get_submission_class())
+
+    def _crm_new_form_submission(self, form):
+        """The ``FormSubmission`` Wagtail's ``process_form_submission()``
+        creates, not saved yet."""
+        return self.get_submission_class()(form_data=form.cleaned_data, page=self)
+
+    def _crm_send_wagtail_mail(self, form):
+        """What ``AbstractEmailForm.process_form_submission()`` adds."""
+        if isinstance(self, EmailFormMixin) and self.to_address:
+            self.send_mail(form)
+
+    def _crm_save_form_submission(self, form):
+        """Wagtail's ``process_form_submission()``: its ``FormSubmission``
+        (and ``AbstractEmailForm``'s e-mail). Where the page runs Wagtail's own
+        code for it, the same row is written, with its save signals, by the
+        lean INSERT the lead gets (:mod:`wagtail_crm.lean_insert`), as it is
+        when it goes with the lead's statements: the ORM's ``create()``
+        compiles its INSERT afresh on every post."""
+        if not self._crm_runs_wagtails_own_submission():
+            return super().process_form_submission(form)
+        form_submission = self._crm_new_form_submission(form)
+        create_instance(form_submission)
+        self._crm_send_wagtail_mail(form)
         return form_submission
 
     def send_mail(self, form):

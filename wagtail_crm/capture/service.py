@@ -17,14 +17,15 @@ notifications behave the same everywhere::
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from taggit.models import Tag
 
 from .. import hooks, indexing
 from ..dedup import organization_name_key
-from ..lean_insert import create_instance
+from ..lean_insert import create_instance, inserted, pending_insert
 from ..models import Lead, Pipeline, TaggedLead
 from ..phones import parse_phones
+from ..round_trips import run_statements
 from . import followups, locks, matching, routing
 from .submission import LeadRejected, LeadSubmission
 from .writer_queue import writer_turn
@@ -112,28 +113,59 @@ def _match_keys(submission, parsed_phone):
 class PreparedSubmission:
     """What a submission's lead is made of that needs no database: worked out
     before the transaction opens, so that the (on SQLite: database-wide) write
-    lock is held for less time."""
+    lock is held for less time.
 
-    def __init__(self, submission):
+    ``form_submission``: a new, unsaved Wagtail ``FormSubmission`` the lead
+    comes from, written in the lead's transaction with its first statements
+    (``submission.data["form_submission_id"]`` then names it).
+    """
+
+    def __init__(self, submission, form_submission=None):
         self.raw_phone = submission.text("phone")
         self.parsed_phone = _parse_phone(self.raw_phone) if self.raw_phone else None
         self.match_keys = _match_keys(submission, self.parsed_phone)
         self.lead_values = _lead_values(submission, self.raw_phone, self.parsed_phone)
+        self.form_submission = form_submission
+
+
+def _first_statements(submission, prepared, shared):
+    """The form submission's INSERT, the match-key locks and the contact
+    candidates: one round trip on PostgreSQL (:mod:`wagtail_crm.round_trips`),
+    in this order, each statement with its own snapshot, so the candidates
+    are read after the locks are held. Returns (locked, candidate rows or
+    None)."""
+    form_submission = prepared.form_submission
+    insert = pending_insert(form_submission) if form_submission is not None else None
+    if form_submission is not None and insert is None:
+        form_submission.save(force_insert=True)
+    lock = locks.lock_statement(prepared.match_keys, shared=shared)
+    phone = prepared.parsed_phone
+    candidates = matching.candidate_statement(
+        submission.email(), [phone.e164] if phone else []
+    )
+    connection = connections[router.db_for_write(Lead)]
+    written, _locks, rows = run_statements(connection, [insert, lock, candidates])
+    if insert is not None:
+        inserted(form_submission, written[0][0])
+    if form_submission is not None:
+        submission.data["form_submission_id"] = form_submission.pk
+    return lock is not None, rows
 
 
 def _save_lead(submission, request, prepared):
     parsed_phone = prepared.parsed_phone
     coalesced = followups.coalesced()
     # On PostgreSQL the follow-up task's shared lock comes with the match keys.
-    locked = locks.lock_match_keys(
-        prepared.match_keys, shared=followups.FOLLOWUP_LOCK if coalesced else None
-    )
+    shared = followups.FOLLOWUP_LOCK if coalesced else None
+    locked, candidate_rows = _first_statements(submission, prepared, shared)
     with indexing.deferred() as records:
         owner = routing.fixed_owner(submission)
         organization = matching.match_organization(
             submission.text("company"), owner, create=submission.create_contact
         )
-        match = matching.match_contact(submission, parsed_phone, organization, owner)
+        match = matching.match_contact(
+            submission, parsed_phone, organization, owner, rows=candidate_rows
+        )
         contact = match.contact if match else None
         owner = owner or routing.route(submission, contact, request)
         if contact is not None and contact.owner_id is None and owner is not None:
@@ -162,8 +194,8 @@ def _save_lead(submission, request, prepared):
         # The new contact and phone, if any, and the lead: save()'s signals
         # and rows of the lead, without ClusterableModel.save()'s walk over its
         # (still empty) child relations; the e-mail is keyed already.
-        # On PostgreSQL the check of the follow-up task rides along.
-        check = followups.check_statement(locked)
+        # The check of the follow-up task rides along.
+        check = followups.check_statement(locked) if coalesced else None
         if match is not None:
             ready = match.save_with(lead, also=check)
         else:

@@ -232,31 +232,9 @@ class LeadCaptureFormMixin(models.Model):
         try:
             with writer_turn(Lead), transaction.atomic():
                 self._crm_mail_on_commit = True
-                if prepared is not None and self._crm_runs_wagtails_own_submission():
-                    # Wagtail's row is written with the lead's first statements.
-                    prepared.form_submission = self._crm_new_form_submission(form)
-                    lead = capture_submission(
-                        submission,
-                        request=request,
-                        before_hooks=False,
-                        after_hooks=False,
-                        prepared=prepared,
-                    )
-                    form_submission = prepared.form_submission
-                    self._crm_send_wagtail_mail(form)
-                else:
-                    form_submission = self._crm_save_form_submission(form)
-                    submission.data["form_submission_id"] = form_submission.pk
-                    if reason:
-                        quarantine(submission, reason)
-                    else:
-                        lead = capture_submission(
-                            submission,
-                            request=request,
-                            before_hooks=False,
-                            after_hooks=False,
-                            prepared=prepared,
-                        )
+                form_submission, lead = self._crm_write(
+                    form, submission, prepared, reason, request
+                )
                 self._crm_mail_on_commit = False
         except Exception:
             self._crm_mail_on_commit = False
@@ -266,6 +244,30 @@ class LeadCaptureFormMixin(models.Model):
             self.crm_lead = lead
             run_after_hooks(lead, request)
         return form_submission
+
+    def _crm_write(self, form, submission, prepared, reason, request):
+        """Wagtail's submission and the lead (or the quarantined submission);
+        returns both (the lead None when quarantined)."""
+        if prepared is not None and self._crm_runs_wagtails_own_submission():
+            # Wagtail's row is written with the lead's first statements.
+            prepared.form_submission = self._crm_new_form_submission(form)
+        else:
+            form_submission = self._crm_save_form_submission(form)
+            submission.data["form_submission_id"] = form_submission.pk
+            if reason:
+                quarantine(submission, reason)
+                return form_submission, None
+        lead = capture_submission(
+            submission,
+            request=request,
+            before_hooks=False,
+            after_hooks=False,
+            prepared=prepared,
+        )
+        if prepared.form_submission is not None:
+            form_submission = prepared.form_submission
+            self._crm_send_wagtail_mail(form)
+        return form_submission, lead
 
     def _crm_runs_wagtails_own_submission(self):
         return _runs_wagtails_own_submission(type(self), self.get_submission_class())

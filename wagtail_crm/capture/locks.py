@@ -45,11 +45,12 @@ def lock_match_keys(keys, *, shared=None):
     return True
 
 
-def lock_statement(keys, *, shared=None):
+def lock_statement(keys, *, shared=None, using=None):
     """``(sql, params)`` of :func:`lock_match_keys`'s statement, for a caller
-    that sends it with others (:mod:`wagtail_crm.round_trips`), or None where
+    that sends it with others on the connection ``using`` (default: the
+    default database; see :mod:`wagtail_crm.round_trips`), or None where
     there is nothing to lock."""
-    if connection.vendor != "postgresql":
+    if (using or connection).vendor != "postgresql":
         return None
     ids = sorted({_lock_id(key) for key in keys if key})
     if not (ids or shared):

@@ -138,12 +138,12 @@ def _first_statements(submission, prepared, shared):
     insert = pending_insert(form_submission) if form_submission is not None else None
     if form_submission is not None and insert is None:
         form_submission.save(force_insert=True)
-    lock = locks.lock_statement(prepared.match_keys, shared=shared)
+    connection = connections[router.db_for_write(Lead)]
+    lock = locks.lock_statement(prepared.match_keys, shared=shared, using=connection)
     phone = prepared.parsed_phone
     candidates = matching.candidate_statement(
         submission.email(), [phone.e164] if phone else []
     )
-    connection = connections[router.db_for_write(Lead)]
     written, _locks, rows = run_statements(connection, [insert, lock, candidates])
     if insert is not None:
         inserted(form_submission, written[0][0])

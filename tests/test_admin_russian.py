@@ -103,3 +103,22 @@ def test_dashboard_panel_is_russian(russian_manager):
     assert 'id="crm-dashboard-heading"' in content
     for english in ("My CRM", "Overdue tasks", "Due today", "My new leads"):
         assert english not in content
+
+
+def test_pipeline_screens_are_russian(russian_manager, admin_user):
+    """The pipeline's stages panel and its listing's "default" column: no
+    English relation name ("Stages") and no raw "True"."""
+    from wagtail_crm.models import Pipeline
+
+    client, _records = russian_manager
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "ru"
+    profile.save()
+    client.force_login(admin_user)
+    pipeline = Pipeline.objects.get(is_default=True)
+    listing = _page(client, Pipeline, "list")
+    edit = _page(client, Pipeline, "edit", pipeline.pk)
+    assert "Этапы" in edit
+    assert ">Stages<" not in edit
+    assert "Основная воронка" in listing
+    assert "icon-success" in listing

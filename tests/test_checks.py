@@ -27,6 +27,21 @@ def test_immediate_backend_with_large_imports_warns():
     assert not _ids(check, TASKS=DUMMY)
 
 
+def test_immediate_backend_warns_only_in_the_deployment_checks():
+    """A new site runs Django's immediate backend: `check` stays clean on a
+    developer's machine, `check --deploy` names the risk."""
+    from django.core.checks import registry
+
+    with override_settings(TASKS=IMMEDIATE, SILENCED_SYSTEM_CHECKS=[]):
+        plain = {message.id for message in registry.run_checks()}
+        deploy = {
+            message.id
+            for message in registry.run_checks(include_deployment_checks=True)
+        }
+    assert "wagtail_crm.W002" not in plain
+    assert "wagtail_crm.W002" in deploy
+
+
 def test_local_uploads_with_remote_database_warn(settings, monkeypatch):
     check = checks.upload_storage_check
     assert not _ids(check)

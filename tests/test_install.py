@@ -119,3 +119,65 @@ def test_migration_0008_recomputes_the_stored_match_keys():
     organization.refresh_from_db()
     assert contact.last_name_key == "grigorev"
     assert organization.name_key == "limitededition"
+
+
+def test_wheel_holds_templates_static_files_catalogs_and_migrations(tmp_path):
+    """A site installs the wheel, not this checkout: every file of the app
+    (templates, static files, compiled .mo catalogs, migrations) must be in
+    it, and setuptools must not warn that a data folder "would be ignored"."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    pytest.importorskip("wheel")
+    setuptools = pytest.importorskip("setuptools")
+    if int(setuptools.__version__.split(".")[0]) < 69:
+        pytest.skip("pyproject.toml needs setuptools>=69")
+
+    root = Path(__file__).resolve().parent.parent
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in (
+        "setup.cfg",
+        "pyproject.toml",
+        "MANIFEST.in",
+        "README.md",
+        "CHANGELOG.md",
+        "LICENSE",
+    ):
+        shutil.copy(root / name, source / name)
+    shutil.copytree(
+        root / "wagtail_crm",
+        source / "wagtail_crm",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    built = subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "wheel", "--no-deps"),
+            *("--no-build-isolation", "--no-index", "--verbose"),
+            *("--wheel-dir", str(tmp_path / "dist"), str(source)),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "would be ignored" not in built.stdout + built.stderr
+
+    (wheel,) = (tmp_path / "dist").glob("wagtail_crm-*.whl")
+    in_wheel = set(zipfile.ZipFile(wheel).namelist())
+    app_files = {
+        path.relative_to(source).as_posix()
+        for path in (source / "wagtail_crm").rglob("*")
+        if path.is_file()
+    }
+    assert sorted(app_files - in_wheel) == []
+    for pattern in (
+        "wagtail_crm/templates/wagtail_crm/*.html",
+        "wagtail_crm/static/wagtail_crm/*.js",
+        "wagtail_crm/locale/ru/LC_MESSAGES/django.mo",
+        "wagtail_crm/locale/sq/LC_MESSAGES/django.mo",
+        "wagtail_crm/migrations/0001_*.py",
+    ):
+        assert any(Path(name).match(pattern) for name in in_wheel), pattern

@@ -30,8 +30,11 @@ def _backend():
     return task_backends["default"]
 
 
-@register(Tags.compatibility)
+@register(Tags.compatibility, deploy=True)
 def task_backend_check(app_configs, **kwargs):
+    """A deployment check (``check --deploy``): Django's default immediate
+    backend is the usual one on a developer's machine, where a warning on
+    every command of a new site would only be noise."""
     from django_tasks.backends.immediate import ImmediateBackend
 
     if not isinstance(_backend(), ImmediateBackend):

@@ -1,5 +1,6 @@
 """The edit forms of the CRM records, as Wagtail panel trees."""
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -13,7 +14,16 @@ from .forms.deals import DealForm
 from .forms.leads import LeadForm
 from .forms.pipelines import PipelineForm
 from .forms.records import ContactForm, CRMRecordForm, OrganizationForm, TaskForm
-from .models import Activity, Contact, Deal, Lead, Organization, Pipeline, Task
+from .models import (
+    Activity,
+    Contact,
+    Deal,
+    Lead,
+    Organization,
+    Pipeline,
+    Stage,
+    Task,
+)
 from .panels import (
     AttributionPanel,
     ContactPersonsPanel,
@@ -168,6 +178,8 @@ def pipeline_panels():
         FieldRowPanel([FieldPanel("name"), FieldPanel("is_default")]),
         InlinePanel(
             "stages",
+            # Wagtail's default heading is the relation's name, in English.
+            heading=capfirst(Stage._meta.verbose_name_plural),
             min_num=1,
             panels=[
                 FieldRowPanel(

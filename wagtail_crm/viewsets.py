@@ -8,6 +8,7 @@ listing, the export, the chooser and every view of one record.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.snippets.views import snippets
@@ -286,7 +287,14 @@ class PipelineViewSet(SnippetViewSet):
     delete_view_class = PipelineDeleteView
     icon = "list-ol"
     menu_label = _("Pipelines")
-    list_display = ["name", "is_default"]
+    list_display = [
+        "name",
+        BooleanColumn(
+            "is_default",
+            label=capfirst(Pipeline._meta.get_field("is_default").verbose_name),
+            sort_key="is_default",
+        ),
+    ]
 
     def get_edit_handler(self):
         return build_edit_handler(self.model).bind_to_model(self.model)

@@ -122,3 +122,19 @@ def test_pipeline_screens_are_russian(russian_manager, admin_user):
     assert ">Stages<" not in edit
     assert "Основная воронка" in listing
     assert "icon-success" in listing
+
+
+def test_phone_kinds_do_not_translate_wagtails_home():
+    """The phone kind "Home" has a context of its own: without it the CRM's
+    catalog, loaded before Wagtail's, turned Wagtail's "Home" (the root of
+    every breadcrumb) into "Домашний" (a home phone)."""
+    from django.utils import translation
+
+    from wagtail_crm.models import Phone
+
+    with translation.override("ru"):
+        assert translation.gettext("Home") != "Домашний"
+        assert str(Phone.Kind.HOME.label) == "Домашний"
+        assert str(Phone.Kind.OTHER.label) == "Другой"
+    with translation.override("sq"):
+        assert str(Phone.Kind.HOME.label) == "Shtëpi"

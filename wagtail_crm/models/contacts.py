@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -109,11 +110,13 @@ class Phone(models.Model):
     """A normalized phone number of a contact or of an organization."""
 
     class Kind(models.TextChoices):
-        WORK = "work", _("Work")
-        MOBILE = "mobile", _("Mobile")
-        HOME = "home", _("Home")
-        FAX = "fax", _("Fax")
-        OTHER = "other", _("Other")
+        # With a context: a bare "Home" would also translate Wagtail's own
+        # "Home" (the breadcrumbs' root) as a home phone.
+        WORK = "work", pgettext_lazy("phone kind", "Work")
+        MOBILE = "mobile", pgettext_lazy("phone kind", "Mobile")
+        HOME = "home", pgettext_lazy("phone kind", "Home")
+        FAX = "fax", pgettext_lazy("phone kind", "Fax")
+        OTHER = "other", pgettext_lazy("phone kind", "Other")
 
     e164 = models.CharField(_("phone"), max_length=20)  # indexed in Meta
     extension = models.CharField(_("extension"), max_length=16, blank=True, default="")

@@ -171,3 +171,39 @@ def test_page_editor_panel_counts_only_own_leads(client, django_user_model, site
 
     assert ">1</a>" in panel[:600]
     assert QuarantinedSubmission.objects.count() == 0
+
+
+def test_quarantine_and_delivery_log_are_not_added_or_edited_by_hand(
+    admin_client, held
+):
+    """Rows the CRM writes itself: no "Add" for anyone, a superuser neither;
+    a delivery is read, retried or deleted, not edited. Release and retry
+    work as before."""
+    webhook = Webhook.objects.create(
+        name="Hook", url="http://127.0.0.1:9/", secret="s", events=["lead.created"]
+    )
+    delivery = WebhookDelivery.objects.create(
+        webhook=webhook, event="lead.created", payload={"id": 1}, status="failed"
+    )
+    quarantine_list = reverse("wagtailsnippets_wagtail_crm_quarantinedsubmission:list")
+    delivery_list = reverse("wagtailsnippets_wagtail_crm_webhookdelivery:list")
+    for name in ("quarantinedsubmission", "webhookdelivery"):
+        add = reverse(f"wagtailsnippets_wagtail_crm_{name}:add")
+        assert admin_client.get(add).status_code in (302, 403)
+    for url in (quarantine_list, delivery_list):
+        html = admin_client.get(url).content.decode()
+        assert "/add/" not in html
+    edit = reverse(
+        "wagtailsnippets_wagtail_crm_webhookdelivery:edit", args=[delivery.pk]
+    )
+    assert admin_client.get(edit).status_code in (302, 403)
+    inspect = reverse(
+        "wagtailsnippets_wagtail_crm_webhookdelivery:inspect", args=[delivery.pk]
+    )
+    assert admin_client.get(inspect).status_code == 200
+    assert reverse("wagtail_crm_webhook_retry", args=[delivery.pk]) in (
+        admin_client.get(delivery_list).content.decode()
+    )
+    assert reverse("wagtail_crm_quarantine_release", args=[held.pk]) in (
+        admin_client.get(quarantine_list).content.decode()
+    )

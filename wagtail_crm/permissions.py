@@ -52,3 +52,39 @@ def admin_users():
         | Q(pk__in=users.filter(user_permissions__in=access).values("pk"))
         | Q(pk__in=users.filter(groups__permissions__in=access).values("pk"))
     )
+
+
+def written_by_the_crm_policy(model, forbidden):
+    """The permission policy of a model whose rows the CRM writes itself (a
+    delivery log, a quarantine): nobody — a superuser neither — does the
+    ``forbidden`` actions ("add", "change"…) by hand in the admin; the other
+    actions go by the model's Django permissions, as in Wagtail's own
+    ``ModelPermissionPolicy``.
+
+    Wagtail 8 looks policies up in its registry, where this one is
+    registered; a viewset of Wagtail 7.4 takes it as its ``permission_policy``.
+    Call it when the module defining the viewset is imported, before Wagtail
+    registers the viewset.
+    """
+    from wagtail.permission_policies import ModelPermissionPolicy
+
+    from .compat import WAGTAIL_8
+
+    class WrittenByTheCRM(ModelPermissionPolicy):
+        def user_has_permission(self, user, action):
+            if action in forbidden:
+                return False
+            return super().user_has_permission(user, action)
+
+        def users_with_any_permission(self, actions):
+            allowed = [action for action in actions if action not in forbidden]
+            if not allowed:
+                return get_user_model().objects.none()
+            return super().users_with_any_permission(allowed)
+
+    policy = WrittenByTheCRM(model)
+    if WAGTAIL_8:
+        from wagtail.permissions import register_permission_policy
+
+        register_permission_policy(model, policy, exact_class=True)
+    return policy

@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from ..models import QuarantinedSubmission
+from ..permissions import written_by_the_crm_policy
 from .quarantine import release
 
 RELEASE_PERMISSION = "wagtail_crm.add_lead"
@@ -73,6 +74,8 @@ class ReleaseView(WagtailAdminTemplateMixin, TemplateView):
 
 class QuarantineViewSet(SnippetViewSet):
     model = QuarantinedSubmission
+    # Submissions arrive from the site's forms, never typed in by hand.
+    permission_policy = written_by_the_crm_policy(QuarantinedSubmission, {"add"})
     icon = "warning"
     menu_label = _("Quarantine")
     index_view_class = QuarantineIndexView

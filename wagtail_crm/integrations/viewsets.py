@@ -13,6 +13,7 @@ from wagtail.admin.widgets.button import MenuItem
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from ..models import Webhook, WebhookDelivery
+from ..permissions import written_by_the_crm_policy
 from .webhooks import redeliver
 
 
@@ -89,6 +90,8 @@ LIST_URL = "wagtailsnippets_wagtail_crm_webhookdelivery:list"
 
 class WebhookDeliveryViewSet(SnippetViewSet):
     model = WebhookDelivery
+    # A log of what was sent: read, retried or deleted, never added or edited.
+    permission_policy = written_by_the_crm_policy(WebhookDelivery, {"add", "change"})
     icon = "list-ul"
     menu_label = _("Webhook deliveries")
     index_view_class = DeliveryIndexView

@@ -385,6 +385,9 @@ class Importer:
 
     def _organization_for(self, parsed, batch):
         values = dict(parsed.organization)
+        notes = [values.get("notes"), *parsed.org_notes]
+        if any(notes[1:]):
+            values["notes"] = "\n".join(filter(None, notes))
         match = self.organizations.match(
             tax_id=values.get("tax_id", ""), name=values.get("name", "")
         )

@@ -38,6 +38,8 @@ _LENGTHS = {
     "website": 200,
 }
 _url_validator = URLValidator()
+# Between the values of one cell: "a.ru, b.ru", "a@b.ru; c@d.ru".
+_SEPARATORS_RE = re.compile(r"[,;\s]+")
 # 1C's "ИНН/КПП" column: "7705000001/770501001"; the INN is the tax id.
 # The digits an INN typed into a number cell may have lost its leading zero
 # from: Russian INNs have 10 or 12 digits, Kazakh BINs and IINs 12.
@@ -80,6 +82,8 @@ class ParsedRow:
     organization: dict = field(default_factory=dict)
     org_emails: list[str] = field(default_factory=list)
     org_phones: list = field(default_factory=list)
+    # Lines for the organization's notes: what its single fields cannot hold.
+    org_notes: list[str] = field(default_factory=list)
     crm_id: int | None = None
     errors: list[CellError] = field(default_factory=list)
     # person_name_key() of the last name, computed by the parser (None: not yet).
@@ -289,7 +293,7 @@ class RowParser:
         if "<" in text:
             # As mail programs copy it: "Иван Петров <ivan@vector.ru>".
             text = " ".join(_ANGLE_EMAIL_RE.findall(text)) or text
-        for part in re.split(r"[,;\s]+", text):
+        for part in _SEPARATORS_RE.split(text):
             if not part:
                 continue
             value = email_key(part.strip("<>()"))
@@ -310,10 +314,10 @@ class RowParser:
                 target.append(value)
 
     def _parse_website(self, parsed, header, text):
-        url = text if "://" in text else f"https://{text}"
-        try:
-            _url_validator(url)
-        except ValidationError:
+        # Bitrix24 and amoCRM join a field's several values: "a.ru, b.ru".
+        parts = [text] if _is_url(text) else _SEPARATORS_RE.split(text)
+        urls = [_url(part) for part in parts if part]
+        if not urls or not all(map(_is_url, urls)):
             parsed.errors.append(
                 CellError(
                     header,
@@ -322,8 +326,12 @@ class RowParser:
                 )
             )
             return
-        if self._fits(parsed, "website", header, url):
-            parsed.organization.setdefault("website", url)
+        if self._fits(parsed, "website", header, urls[0]):
+            parsed.organization.setdefault("website", urls[0])
+        extra = [part for part in parts[1:] if part]
+        if extra:  # kept in the notes, as a contact's other e-mails are
+            line = f"{_('Website')}: {', '.join(extra)}"
+            parsed.org_notes.append(line)
 
     def _finish_names(self, parsed):
         split = parsed.contact.pop("_split", None)
@@ -333,6 +341,18 @@ class RowParser:
             ):
                 if value and self._fits(parsed, key, key, value):
                     parsed.contact.setdefault(key, value)
+
+
+def _url(text):
+    return text if "://" in text else f"https://{text}"
+
+
+def _is_url(text):
+    try:
+        _url_validator(_url(text))
+    except ValidationError:
+        return False
+    return True
 
 
 def _tax_id(text, raw, region):

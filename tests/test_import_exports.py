@@ -63,3 +63,122 @@ def test_several_sites_in_one_cell(tmp_path):
         "Website: vector.com",
     )
     assert_reimport_creates_nothing(path)
+
+
+# Bitrix24 (Russian edition) ----------------------------------------------------
+
+BITRIX_COMPANY_HEADER = [
+    "ID",
+    "Название компании",
+    "Тип компании",
+    "Сфера деятельности",
+    "Кол-во сотрудников",
+    "Годовой оборот",
+    "Валюта",
+    "Рабочий телефон",
+    "Мобильный телефон",
+    "Номер факса",
+    "Телефон для рассылок",
+    "Другой телефон",
+    "Корпоративный сайт",
+    "Рабочий e-mail",
+    "Частный e-mail",
+    "E-mail для рассылок",
+    "Другой e-mail",
+    "Фактический адрес",
+    "Комментарий",
+    "Ответственный",
+    "Дата создания",
+    "Доступна для всех",
+]
+
+
+def _bitrix_company(**values):
+    return [values.get(header, "") for header in BITRIX_COMPANY_HEADER]
+
+
+def test_bitrix24_companies_csv(tmp_path):
+    """CRM → Компании → Экспорт в CSV: Windows-1251, semicolons; a field with
+    several values (phones, e-mails, sites) is one cell joined with ", "."""
+    rows = [
+        BITRIX_COMPANY_HEADER,
+        _bitrix_company(
+            ID="12",
+            **{
+                "Название компании": "ООО «Ромашка»",
+                "Тип компании": "Клиент",
+                "Кол-во сотрудников": "50-250",
+                "Годовой оборот": "12000000",
+                "Валюта": "Российский рубль",
+                "Рабочий телефон": "+7 (495) 111-22-33, +7 (495) 111-22-34",
+                "Мобильный телефон": "8 916 555-44-33",
+                "Номер факса": "+7 (495) 111-22-35",
+                "Корпоративный сайт": "romashka.ru, shop.romashka.ru",
+                "Рабочий e-mail": "info@romashka.ru, sales@romashka.ru",
+                "Другой e-mail": "buh@romashka.ru",
+                "Фактический адрес": "Москва, ул. Цветочная, 5",
+                "Комментарий": "Крупный клиент",
+                "Ответственный": "Анна Смирнова",
+                "Дата создания": "12.03.2024 10:15:00",
+                "Доступна для всех": "Да",
+            },
+        ),
+        _bitrix_company(
+            ID="13",
+            **{
+                "Название компании": "ИП Сидоров А.А.",
+                "Тип компании": "Поставщик",
+                "Рабочий телефон": "8(843)2000000",
+                "Другой телефон": "не звонить",
+                "Дата создания": "13.03.2024 11:00:00",
+            },
+        ),
+        _bitrix_company(
+            ID="14",
+            **{
+                "Название компании": "Ромашка ООО",
+                "Рабочий телефон": "+74951112233",
+                "Дата создания": "14.03.2024",
+            },
+        ),
+    ]
+    path = write_csv(tmp_path / "COMPANY.csv", rows, encoding="cp1251", delimiter=";")
+    assert mapped(path) == {
+        "Название компании": "organization",
+        "Рабочий телефон": "work_phone",
+        "Мобильный телефон": "mobile_phone",
+        "Номер факса": "fax",
+        "Телефон для рассылок": "phone",
+        "Другой телефон": "phone",
+        "Корпоративный сайт": "website",
+        "Рабочий e-mail": "email",
+        "Частный e-mail": "email",
+        "E-mail для рассылок": "email",
+        "Другой e-mail": "email",
+        "Фактический адрес": "address",
+        "Комментарий": "notes",
+    }
+    result = run(path)
+    assert statuses(result) == {2: "created", 3: "error", 4: "duplicate"}
+    assert [(e["row"], e["column"], e["value"]) for e in result.errors] == [
+        (3, "Другой телефон", "не звонить")
+    ]
+    assert not Contact.objects.exists()
+    romashka = Organization.objects.get()
+    assert (romashka.name, romashka.email, romashka.website, romashka.address) == (
+        "ООО «Ромашка»",
+        "info@romashka.ru",
+        "https://romashka.ru",
+        "Москва, ул. Цветочная, 5",
+    )
+    # Nothing of the cell is lost: the other addresses are in the notes.
+    for text in ("Крупный клиент", "sales@romashka.ru", "buh@romashka.ru"):
+        assert text in romashka.notes
+    assert "shop.romashka.ru" in romashka.notes
+    assert phones(romashka) == [
+        ("+74951112233", "", "work"),
+        ("+74951112234", "", "work"),
+        ("+74951112235", "", "fax"),
+        ("+79165554433", "", "mobile"),
+    ]
+    assert_reimport_creates_nothing(path)

@@ -386,6 +386,9 @@ class Importer:
     def _organization_for(self, parsed, batch):
         values = dict(parsed.organization)
         notes = [values.get("notes"), *parsed.org_notes]
+        if len(parsed.org_emails) > 1:
+            extra = ", ".join(parsed.org_emails[1:])
+            notes.append(_("Other e-mails: %(emails)s") % {"emails": extra})
         if any(notes[1:]):
             values["notes"] = "\n".join(filter(None, notes))
         match = self.organizations.match(

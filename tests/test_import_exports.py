@@ -5,7 +5,7 @@ the file, the rows rejected and nothing lost."""
 
 import pytest
 
-from tests.import_files import write_csv
+from tests.import_files import write_csv, write_xlsx
 from wagtail_crm.importing.pipeline import ImportOptions, prepare, run_import
 from wagtail_crm.models import Contact, Organization
 
@@ -181,4 +181,134 @@ def test_bitrix24_companies_csv(tmp_path):
         ("+74951112235", "", "fax"),
         ("+79165554433", "", "mobile"),
     ]
+    assert_reimport_creates_nothing(path)
+
+
+# amoCRM ------------------------------------------------------------------------
+
+
+def test_amocrm_contacts_xlsx(tmp_path):
+    """Контакты → Экспорт → Excel: "Полное имя контакта" beside "Имя" and
+    "Фамилия", several phones and e-mails of one kind in one cell."""
+    header = [
+        "ID",
+        "Полное имя контакта",
+        "Имя",
+        "Фамилия",
+        "Компания контакта",
+        "Ответственный",
+        "Дата создания",
+        "Кем создан",
+        "Теги",
+        "Рабочий телефон",
+        "Мобильный телефон",
+        "Рабочий прямой телефон",
+        "Другой телефон",
+        "Рабочий email",
+        "Личный email",
+        "Другой email",
+        "Должность",
+        "Примечание 1",
+        "Примечание 2",
+        "Сделки",
+    ]
+    rows = [
+        header,
+        [101, "Иванов Иван", "Иван", "Иванов", "ООО «Ромашка»", "Анна"]
+        + ["12.03.2024 10:15:00", "Анна", "vip, опт", "+7 (495) 111-22-33 доб. 12"]
+        + ["+79161112233, +79161112234", "", "", "ivanov@romashka.ru, i@romashka.ru"]
+        + ["ivan@mail.ru", "", "Директор", "Первый звонок", "", "Сделка #1"],
+        [102, "Петрова Анна", "Анна", "Петрова", "ООО «Ромашка»", "Анна"]
+        + ["12.03.2024", "Анна", "", "", 89162223344, "", "", "", "anna@mail.ru"]
+        + ["", "", "", "", ""],
+        [103, "Иванов Иван", "Иван", "Иванов", "Ромашка", "Анна", "13.03.2024"]
+        + ["Анна", "", "", "+7 916 111-22-33", "", "", "", "", "", "", "", "", ""],
+        [104, "Клиент с сайта", "", "", "", "Анна", "14.03.2024", "Робот", ""]
+        + ["", "+7 (999) 000-00-00", "", "", "не указан", "", "", "", "", "", ""],
+    ]
+    path = write_xlsx(tmp_path / "amocrm_export_contacts.xlsx", rows)
+    assert mapped(path) == {
+        "Полное имя контакта": "full_name",
+        "Имя": "first_name",
+        "Фамилия": "last_name",
+        "Компания контакта": "organization",
+        "Рабочий телефон": "work_phone",
+        "Мобильный телефон": "mobile_phone",
+        "Рабочий прямой телефон": "work_phone",
+        "Другой телефон": "phone",
+        "Рабочий email": "email",
+        "Личный email": "email",
+        "Другой email": "email",
+        "Должность": "job_title",
+        "Примечание 1": "notes",
+        "Примечание 2": "notes",
+    }
+    result = run(path)
+    assert statuses(result) == {2: "created", 3: "created", 4: "duplicate", 5: "error"}
+    assert result.entries[2]["of_row"] == 2
+    # The report names the row, the column and the cell as it is.
+    assert [(e["row"], e["column"], e["value"]) for e in result.errors] == [
+        (5, "Рабочий email", "не указан")
+    ]
+    ivanov = Contact.objects.get(last_name="Иванов")
+    assert (ivanov.first_name, ivanov.email, ivanov.job_title) == (
+        "Иван",
+        "ivanov@romashka.ru",
+        "Директор",
+    )
+    assert "i@romashka.ru" in ivanov.notes and "ivan@mail.ru" in ivanov.notes
+    assert "Первый звонок" in ivanov.notes
+    assert phones(ivanov) == [
+        ("+74951112233", "12", "work"),
+        ("+79161112233", "", "mobile"),
+        ("+79161112234", "", "mobile"),
+    ]
+    petrova = Contact.objects.get(last_name="Петрова")
+    assert phones(petrova) == [("+79162223344", "", "mobile")]
+    assert petrova.organization == ivanov.organization
+    assert Organization.objects.get().name == "ООО «Ромашка»"
+    assert_reimport_creates_nothing(path)
+
+
+def test_amocrm_companies_xlsx(tmp_path):
+    """Компании → Экспорт: the company's phones, e-mail and site; "Контакты"
+    lists the people's names and is not a person."""
+    rows = [
+        ["ID", "Название компании", "Ответственный", "Дата создания", "Теги"]
+        + ["Рабочий телефон", "Факс", "Рабочий email", "Web", "Адрес", "Контакты"]
+        + ["Примечание 1"],
+        [201, "ООО «Ромашка»", "Анна", "12.03.2024", "опт"]
+        + ["+7 (495) 111-22-33, +7 (495) 111-22-34", "+7 495 111-22-35"]
+        + ["info@romashka.ru", "romashka.ru", "Москва", "Иванов Иван, Петрова Анна"]
+        + ["Договор до 2025"],
+        [202, "АО «Вектор»", "Анна", "12.03.2024", "", "8 (812) 300-40-50", ""]
+        + ["office@vector.spb.ru", "https://vector.spb.ru", "Санкт-Петербург", ""]
+        + [""],
+    ]
+    path = write_xlsx(tmp_path / "amocrm_export_companies.xlsx", rows)
+    assert mapped(path) == {
+        "Название компании": "organization",
+        "Рабочий телефон": "work_phone",
+        "Факс": "fax",
+        "Рабочий email": "email",
+        "Web": "website",
+        "Адрес": "address",
+        "Примечание 1": "notes",
+    }
+    result = run(path)
+    assert result.errors == [] and result.created["organizations"] == 2
+    assert not Contact.objects.exists()
+    romashka = Organization.objects.get(name="ООО «Ромашка»")
+    assert (romashka.email, romashka.website, romashka.notes) == (
+        "info@romashka.ru",
+        "https://romashka.ru",
+        "Договор до 2025",
+    )
+    assert phones(romashka) == [
+        ("+74951112233", "", "work"),
+        ("+74951112234", "", "work"),
+        ("+74951112235", "", "fax"),
+    ]
+    vector = Organization.objects.get(name="АО «Вектор»")
+    assert phones(vector) == [("+78123004050", "", "work")]
     assert_reimport_creates_nothing(path)

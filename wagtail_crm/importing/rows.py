@@ -293,7 +293,9 @@ class RowParser:
         if "<" in text:
             # As mail programs copy it: "Иван Петров <ivan@vector.ru>".
             text = " ".join(_ANGLE_EMAIL_RE.findall(text)) or text
-        for part in _SEPARATORS_RE.split(text):
+        # A cell with no address at all ("не указан") is reported as it is.
+        parts = _SEPARATORS_RE.split(text) if "@" in text else [text]
+        for part in parts:
             if not part:
                 continue
             value = email_key(part.strip("<>()"))

@@ -728,3 +728,37 @@ def test_1c_counterparties_report_with_a_two_row_header(tmp_path):
     again = json.loads(out.getvalue())
     assert again["created"] == {"contacts": 0, "organizations": 0}
     assert [(e["row"], e["column"]) for e in again["errors"]] == [(10, "Email")]
+
+
+@pytest.mark.parametrize(
+    ("header", "totals"),
+    [
+        (["ФИО", "Телефон", "Компания"], ["Всего: 2", "", ""]),
+        (["Наименование", "ИНН", "Телефон"], ["Итого: 2 контрагента", "", ""]),
+        (["Name", "Phone", "Company"], ["Total: 2 contacts", "", ""]),
+        (["Наименование", "ИНН", "Телефон"], ["Итого 2", "", ""]),
+    ],
+)
+def test_totals_line_with_its_count_is_skipped(tmp_path, header, totals):
+    """Reports end with "Итого: 2 контрагента" or "Всего: 2": no client."""
+    people = header[0] in ("ФИО", "Name")
+    clients = (
+        [["Иванов Иван", "+7 916 123-45-67", "ООО «А»"], ["Петров Пётр", "", "ООО «А»"]]
+        if people
+        else [["ООО «А»", "7701234567", ""], ["АО «Б»", "5001012345", ""]]
+    )
+    path = write_csv(
+        tmp_path / "list.csv",
+        [["Список клиентов"], [], header, *clients, [], totals],
+        encoding="cp1251",
+        delimiter=";",
+    )
+    result = run(path)
+    assert result.errors == []
+    skipped = [e for e in result.entries if e["status"] == "skipped"]
+    assert [e["row"] for e in skipped] == [7]
+    assert totals[0] in str(skipped[0]["reason"])
+    if people:
+        assert Contact.objects.count() == 2 and Organization.objects.count() == 1
+    else:
+        assert not Contact.objects.exists() and Organization.objects.count() == 2

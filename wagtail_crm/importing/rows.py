@@ -90,6 +90,8 @@ class ParsedRow:
     name_key: str | None = None
     # Cells the reader flagged (a formula with no saved value): the row is kept.
     warnings: list[CellError] = field(default_factory=list)
+    # The full name cell as written, before it is split ("Всего: 2").
+    name_text: str = ""
 
     @property
     def phone_match_key(self):
@@ -129,10 +131,13 @@ class ParsedRow:
             return ""
         if self.organization.get("tax_id"):
             return ""
-        names = [
+        names = [self.name_text] if self.name_text else []
+        names += [
             value
             for key, value in self.contact.items()
-            if key in ("last_name", "first_name", "middle_name") and value
+            if key in ("last_name", "first_name", "middle_name")
+            and value
+            and not self.name_text
         ]
         if self.organization.get("name"):
             names.append(self.organization["name"])
@@ -141,9 +146,12 @@ class ParsedRow:
         return ""
 
 
-# The word of a totals line: "Итого:", "Всего", "Total", "Grand total"…
+# The word of a totals line: "Итого:", "Всего", "Total", "Grand total"…, alone
+# or with its count: "Итого: 2 контрагента", "Всего 15".
 _TOTALS_RE = re.compile(
-    r"^(итого|итог|всего|total|totals|grand total|sum|gjithsej|totali)\s*:?$", re.I
+    r"^(итого|итог|всего|total|totals|grand total|sum|gjithsej|totali)"
+    r"\s*(?::.*|\d[\d\s.,]*)?$",
+    re.I,
 )
 _ANGLE_EMAIL_RE = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+?)\s*>", re.I)
 # Marks a first-name key, so that it never equals a last name's key.
@@ -253,6 +261,7 @@ class RowParser:
         ):
             last, first, middle = split_full_name(text)
             parsed.contact.setdefault("_split", (last, first, middle))
+            parsed.name_text = parsed.name_text or text
         elif field_name == "website":
             self._parse_website(parsed, header, text)
         elif field_name in ("organization", "tax_id", "address"):

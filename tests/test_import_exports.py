@@ -762,3 +762,21 @@ def test_totals_line_with_its_count_is_skipped(tmp_path, header, totals):
         assert Contact.objects.count() == 2 and Organization.objects.count() == 1
     else:
         assert not Contact.objects.exists() and Organization.objects.count() == 2
+
+
+def test_counterparty_without_a_name_is_reported_under_its_column(tmp_path):
+    """A 1C row whose "Наименование" is empty: the report names that column."""
+    path = write_xlsx(
+        tmp_path / "kontragenty.xlsx",
+        [
+            ["Наименование", "ИНН", "КПП", "Телефон"],
+            ["ООО «А»", "7701234567", "770101001", "+7 495 111 22 33"],
+            [None, "5001012345", "500101001", "+7 495 111 22 44"],
+        ],
+        title="Контрагенты",
+    )
+    result = run(path)
+    assert [(e["row"], e["column"], e["value"]) for e in result.errors] == [
+        (5, "Наименование", "5001012345")
+    ]
+    assert Organization.objects.get().tax_id == "7701234567"

@@ -398,7 +398,7 @@ class Importer:
             if not values.get("name"):
                 return None, [
                     CellError(
-                        _("Organization"),
+                        self.parser.organization_header or _("Organization"),
                         values.get("tax_id", ""),
                         _("A new organization needs a name."),
                     )

@@ -191,6 +191,15 @@ class RowParser:
             index: header or column_letters(index + 1)
             for index, _field, header in self.columns
         }
+        # The column a missing organization name is reported under.
+        self.organization_header = next(
+            (
+                self.headers[index]
+                for index, field_name, _header in self.columns
+                if field_name == "organization"
+            ),
+            "",
+        )
         # Resolved once ("" for none), not from the settings for every cell.
         self.region = default_region(region) or ""
         self.area_code = default_area_code(area_code)

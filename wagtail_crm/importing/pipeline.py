@@ -385,6 +385,12 @@ class Importer:
 
     def _organization_for(self, parsed, batch):
         values = dict(parsed.organization)
+        notes = [values.get("notes"), *parsed.org_notes]
+        if len(parsed.org_emails) > 1:
+            extra = ", ".join(parsed.org_emails[1:])
+            notes.append(_("Other e-mails: %(emails)s") % {"emails": extra})
+        if any(notes[1:]):
+            values["notes"] = "\n".join(filter(None, notes))
         match = self.organizations.match(
             tax_id=values.get("tax_id", ""), name=values.get("name", "")
         )
@@ -392,7 +398,7 @@ class Importer:
             if not values.get("name"):
                 return None, [
                     CellError(
-                        _("Organization"),
+                        self.parser.organization_header or _("Organization"),
                         values.get("tax_id", ""),
                         _("A new organization needs a name."),
                     )

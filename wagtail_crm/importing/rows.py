@@ -38,6 +38,8 @@ _LENGTHS = {
     "website": 200,
 }
 _url_validator = URLValidator()
+# Between the values of one cell: "a.ru, b.ru", "a@b.ru; c@d.ru".
+_SEPARATORS_RE = re.compile(r"[,;\s]+")
 # 1C's "ИНН/КПП" column: "7705000001/770501001"; the INN is the tax id.
 # The digits an INN typed into a number cell may have lost its leading zero
 # from: Russian INNs have 10 or 12 digits, Kazakh BINs and IINs 12.
@@ -80,12 +82,16 @@ class ParsedRow:
     organization: dict = field(default_factory=dict)
     org_emails: list[str] = field(default_factory=list)
     org_phones: list = field(default_factory=list)
+    # Lines for the organization's notes: what its single fields cannot hold.
+    org_notes: list[str] = field(default_factory=list)
     crm_id: int | None = None
     errors: list[CellError] = field(default_factory=list)
     # person_name_key() of the last name, computed by the parser (None: not yet).
     name_key: str | None = None
     # Cells the reader flagged (a formula with no saved value): the row is kept.
     warnings: list[CellError] = field(default_factory=list)
+    # The full name cell as written, before it is split ("Всего: 2").
+    name_text: str = ""
 
     @property
     def phone_match_key(self):
@@ -125,10 +131,13 @@ class ParsedRow:
             return ""
         if self.organization.get("tax_id"):
             return ""
-        names = [
+        names = [self.name_text] if self.name_text else []
+        names += [
             value
             for key, value in self.contact.items()
-            if key in ("last_name", "first_name", "middle_name") and value
+            if key in ("last_name", "first_name", "middle_name")
+            and value
+            and not self.name_text
         ]
         if self.organization.get("name"):
             names.append(self.organization["name"])
@@ -137,9 +146,12 @@ class ParsedRow:
         return ""
 
 
-# The word of a totals line: "Итого:", "Всего", "Total", "Grand total"…
+# The word of a totals line: "Итого:", "Всего", "Total", "Grand total"…, alone
+# or with its count: "Итого: 2 контрагента", "Всего 15".
 _TOTALS_RE = re.compile(
-    r"^(итого|итог|всего|total|totals|grand total|sum|gjithsej|totali)\s*:?$", re.I
+    r"^(итого|итог|всего|total|totals|grand total|sum|gjithsej|totali)"
+    r"\s*(?::.*|\d[\d\s.,]*)?$",
+    re.I,
 )
 _ANGLE_EMAIL_RE = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+?)\s*>", re.I)
 # Marks a first-name key, so that it never equals a last name's key.
@@ -179,6 +191,15 @@ class RowParser:
             index: header or column_letters(index + 1)
             for index, _field, header in self.columns
         }
+        # The column a missing organization name is reported under.
+        self.organization_header = next(
+            (
+                self.headers[index]
+                for index, field_name, _header in self.columns
+                if field_name == "organization"
+            ),
+            "",
+        )
         # Resolved once ("" for none), not from the settings for every cell.
         self.region = default_region(region) or ""
         self.area_code = default_area_code(area_code)
@@ -249,6 +270,7 @@ class RowParser:
         ):
             last, first, middle = split_full_name(text)
             parsed.contact.setdefault("_split", (last, first, middle))
+            parsed.name_text = parsed.name_text or text
         elif field_name == "website":
             self._parse_website(parsed, header, text)
         elif field_name in ("organization", "tax_id", "address"):
@@ -289,7 +311,9 @@ class RowParser:
         if "<" in text:
             # As mail programs copy it: "Иван Петров <ivan@vector.ru>".
             text = " ".join(_ANGLE_EMAIL_RE.findall(text)) or text
-        for part in re.split(r"[,;\s]+", text):
+        # A cell with no address at all ("не указан") is reported as it is.
+        parts = _SEPARATORS_RE.split(text) if "@" in text else [text]
+        for part in parts:
             if not part:
                 continue
             value = email_key(part.strip("<>()"))
@@ -310,10 +334,10 @@ class RowParser:
                 target.append(value)
 
     def _parse_website(self, parsed, header, text):
-        url = text if "://" in text else f"https://{text}"
-        try:
-            _url_validator(url)
-        except ValidationError:
+        # Bitrix24 and amoCRM join a field's several values: "a.ru, b.ru".
+        parts = [text] if _is_url(text) else _SEPARATORS_RE.split(text)
+        urls = [_url(part) for part in parts if part]
+        if not urls or not all(map(_is_url, urls)):
             parsed.errors.append(
                 CellError(
                     header,
@@ -322,8 +346,12 @@ class RowParser:
                 )
             )
             return
-        if self._fits(parsed, "website", header, url):
-            parsed.organization.setdefault("website", url)
+        if self._fits(parsed, "website", header, urls[0]):
+            parsed.organization.setdefault("website", urls[0])
+        extra = [part for part in parts[1:] if part]
+        if extra:  # kept in the notes, as a contact's other e-mails are
+            line = f"{_('Website')}: {', '.join(extra)}"
+            parsed.org_notes.append(line)
 
     def _finish_names(self, parsed):
         split = parsed.contact.pop("_split", None)
@@ -333,6 +361,18 @@ class RowParser:
             ):
                 if value and self._fits(parsed, key, key, value):
                     parsed.contact.setdefault(key, value)
+
+
+def _url(text):
+    return text if "://" in text else f"https://{text}"
+
+
+def _is_url(text):
+    try:
+        _url_validator(_url(text))
+    except ValidationError:
+        return False
+    return True
 
 
 def _tax_id(text, raw, region):

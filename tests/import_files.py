@@ -55,3 +55,23 @@ def write_csv(path, rows, *, encoding="utf-8", delimiter=","):
 ONE_C_HEADER = ["Наименование", "ИНН", "КПП", "Телефон", "Email", "Юридический адрес"]
 # A Russian sales manager's sheet: organizations with several people.
 RU_PEOPLE_HEADER = ["Компания", "ИНН", "ФИО", "Должность", "Телефон", "E-mail"]
+
+
+def mapped(path, region="RU"):
+    """{header: field} of the mapped columns, as the mapping screen proposes it."""
+    from wagtail_crm.importing.pipeline import ImportOptions, prepare
+
+    found = prepare(str(path), ImportOptions(region=region))
+    return {h: f for h, f in zip(found.headers, found.mapping, strict=False) if f}
+
+
+def run(path, region="RU", **options):
+    """Import ``path`` as a user would, with the proposed mapping."""
+    from wagtail_crm.importing.pipeline import ImportOptions, run_import
+
+    return run_import(str(path), ImportOptions(region=region, **options))
+
+
+def phones(card):
+    """(e164, extension, kind) of a card's phones, sorted."""
+    return sorted(card.phones.values_list("e164", "extension", "kind"))

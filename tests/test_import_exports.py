@@ -10,24 +10,11 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from tests.import_files import write_csv, write_xlsx
-from wagtail_crm.importing.pipeline import ImportOptions, prepare, run_import
+from tests.import_files import mapped, phones, run, write_csv, write_xlsx
+from wagtail_crm.importing.pipeline import ImportOptions, prepare
 from wagtail_crm.models import Contact, Organization
 
 pytestmark = pytest.mark.django_db
-
-
-def mapped(path, region="RU"):
-    found = prepare(str(path), ImportOptions(region=region))
-    return {h: f for h, f in zip(found.headers, found.mapping, strict=False) if f}
-
-
-def run(path, region="RU", **options):
-    return run_import(str(path), ImportOptions(region=region, **options))
-
-
-def phones(card):
-    return sorted(card.phones.values_list("e164", "extension", "kind"))
 
 
 def statuses(result):

@@ -131,14 +131,15 @@ class ParsedRow:
             return ""
         if self.organization.get("tax_id"):
             return ""
-        names = [self.name_text] if self.name_text else []
-        names += [
-            value
-            for key, value in self.contact.items()
-            if key in ("last_name", "first_name", "middle_name")
-            and value
-            and not self.name_text
-        ]
+        names = (
+            [self.name_text]
+            if self.name_text
+            else [
+                value
+                for key, value in self.contact.items()
+                if key in ("last_name", "first_name", "middle_name") and value
+            ]
+        )
         if self.organization.get("name"):
             names.append(self.organization["name"])
         if names and all(_TOTALS_RE.match(name) for name in names):
@@ -335,23 +336,23 @@ class RowParser:
 
     def _parse_website(self, parsed, header, text):
         # Bitrix24 and amoCRM join a field's several values: "a.ru, b.ru".
-        parts = [text] if _is_url(text) else _SEPARATORS_RE.split(text)
-        urls = [_url(part) for part in parts if part]
-        if not urls or not all(map(_is_url, urls)):
-            parsed.errors.append(
-                CellError(
-                    header,
-                    text,
-                    _("“%(value)s” is not a web address.") % {"value": text},
+        parts = [text]
+        if not _is_url(text):
+            parts = [part for part in _SEPARATORS_RE.split(text) if part]
+            if not parts or not all(map(_is_url, parts)):
+                parsed.errors.append(
+                    CellError(
+                        header,
+                        text,
+                        _("“%(value)s” is not a web address.") % {"value": text},
+                    )
                 )
-            )
-            return
-        if self._fits(parsed, "website", header, urls[0]):
-            parsed.organization.setdefault("website", urls[0])
-        extra = [part for part in parts[1:] if part]
-        if extra:  # kept in the notes, as a contact's other e-mails are
-            line = f"{_('Website')}: {', '.join(extra)}"
-            parsed.org_notes.append(line)
+                return
+        url = _url(parts[0])
+        if self._fits(parsed, "website", header, url):
+            parsed.organization.setdefault("website", url)
+        if parts[1:]:  # kept in the notes, as a contact's other e-mails are
+            parsed.org_notes.append(f"{_('Website')}: {', '.join(parts[1:])}")
 
     def _finish_names(self, parsed):
         split = parsed.contact.pop("_split", None)

@@ -120,12 +120,14 @@ class PreparedSubmission:
     (``submission.data["form_submission_id"]`` then names it).
     """
 
-    def __init__(self, submission, form_submission=None):
+    #: Set by the caller before the capture (see above).
+    form_submission = None
+
+    def __init__(self, submission):
         self.raw_phone = submission.text("phone")
         self.parsed_phone = _parse_phone(self.raw_phone) if self.raw_phone else None
         self.match_keys = _match_keys(submission, self.parsed_phone)
         self.lead_values = _lead_values(submission, self.raw_phone, self.parsed_phone)
-        self.form_submission = form_submission
 
 
 def _first_statements(submission, prepared, shared):

@@ -630,6 +630,64 @@ def test_outlook_csv_with_every_column(tmp_path):
     assert_reimport_creates_nothing(path, region="GB")
 
 
+# The classic Outlook export of an Exchange mailbox: each address beside its
+# type and display name; a colleague's address is Exchange's internal one.
+OUTLOOK_EXCHANGE_HEADER = [
+    "Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company",
+    "Department", "Job Title", "Business Street", "Business City",
+    "Business Phone", "Mobile Phone", "E-mail Address", "E-mail Type",
+    "E-mail Display Name", "E-mail 2 Address", "E-mail 2 Type",
+    "E-mail 2 Display Name", "Notes",
+]  # fmt: skip
+EXCHANGE_ADDRESS = (
+    "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)"
+    "/cn=Recipients/cn=4f0c2a1b7d-ivan.petrov"
+)
+
+
+def test_outlook_exchange_address_keeps_the_contact(tmp_path):
+    """An Exchange internal address is no e-mail, but the row is a person
+    with a phone and a real address in another column: kept, and flagged."""
+    rows = [
+        OUTLOOK_EXCHANGE_HEADER,
+        dict.fromkeys(OUTLOOK_EXCHANGE_HEADER, ""),
+        dict.fromkeys(OUTLOOK_EXCHANGE_HEADER, ""),
+    ]
+    rows[1].update({
+        "First Name": "Ivan", "Last Name": "Petrov", "Company": "Vector LLC",
+        "Business Phone": "+7 495 123-45-67", "E-mail Address": EXCHANGE_ADDRESS,
+        "E-mail Type": "EX", "E-mail Display Name": "Ivan Petrov",
+        "E-mail 2 Address": "ivan.petrov@vector.ru", "E-mail 2 Type": "SMTP",
+        "E-mail 2 Display Name": "Ivan Petrov (ivan.petrov@vector.ru)",
+    })  # fmt: skip
+    rows[2].update({
+        "First Name": "Anna", "Last Name": "Sokolova",
+        "E-mail Address": EXCHANGE_ADDRESS.replace("ivan.petrov", "anna"),
+        "E-mail Type": "EX", "E-mail Display Name": "Anna Sokolova",
+    })  # fmt: skip
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        [rows[0], *(list(row.values()) for row in rows[1:])],
+        encoding="cp1252",
+    )
+    fields = mapped(path)
+    for header in ("E-mail Type", "E-mail Display Name", "E-mail 2 Display Name"):
+        assert header not in fields
+    result = run(path)
+    assert statuses(result) == {2: "created", 3: "created"}
+    assert result.errors == []
+    assert [(w["row"], w["column"], w["value"]) for w in result.warnings] == [
+        (2, "E-mail Address", EXCHANGE_ADDRESS),
+        (3, "E-mail Address", EXCHANGE_ADDRESS.replace("ivan.petrov", "anna")),
+    ]
+    assert "Exchange" in result.warnings[0]["message"]
+    ivan = Contact.objects.get(last_name="Petrov")
+    assert ivan.email == "ivan.petrov@vector.ru"
+    assert phones(ivan) == [("+74951234567", "", "work")]
+    assert EXCHANGE_ADDRESS not in ivan.notes
+    assert Contact.objects.get(last_name="Sokolova").email == ""
+
+
 # 1C ----------------------------------------------------------------------------
 
 

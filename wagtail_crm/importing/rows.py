@@ -155,6 +155,9 @@ _TOTALS_RE = re.compile(
     re.I,
 )
 _ANGLE_EMAIL_RE = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+?)\s*>", re.I)
+# Outlook exports a contact of an Exchange organization with its internal
+# (X.500) address, "/o=ExchangeLabs/ou=…/cn=Recipients/cn=…", not an e-mail.
+_EXCHANGE_ADDRESS_RE = re.compile(r"^\s*/o=[^/]*/", re.I)
 # Marks a first-name key, so that it never equals a last name's key.
 FIRST_NAME_MARK = "="
 
@@ -309,6 +312,20 @@ class RowParser:
 
     def _parse_email(self, parsed, field_name, header, text):
         target = parsed.org_emails if field_name == "org_email" else parsed.emails
+        if _EXCHANGE_ADDRESS_RE.match(text):
+            # Nothing to write, but nothing wrong with the row: it is kept
+            # (its other e-mail columns often hold the address) and flagged.
+            parsed.warnings.append(
+                CellError(
+                    header,
+                    text,
+                    _(
+                        "An Exchange internal address, not an e-mail address: "
+                        "the row is imported without it."
+                    ),
+                )
+            )
+            return
         if "<" in text:
             # As mail programs copy it: "Иван Петров <ivan@vector.ru>".
             text = " ".join(_ANGLE_EMAIL_RE.findall(text)) or text

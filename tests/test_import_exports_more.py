@@ -1,0 +1,104 @@
+"""More real-shaped files, imported as a new user would: workbooks whose first
+sheet is not the list, names typed with a form of address, a "Клиент" /
+"Customer" column holding companies and people, Kazakh tax ids."""
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.import_files import mapped, phones, run
+from wagtail_crm.models import Contact, ImportJob, Organization
+
+pytestmark = pytest.mark.django_db
+BASE = "/admin/crm/imports/"
+
+
+def statuses(result):
+    return {entry["row"]: entry["status"] for entry in result.entries}
+
+
+def assert_reimport_creates_nothing(path, region="RU"):
+    before = Contact.objects.count(), Organization.objects.count()
+    again = run(path, region=region)
+    assert again.created["contacts"] == again.created["organizations"] == 0
+    assert (Contact.objects.count(), Organization.objects.count()) == before
+
+
+def _workbook_with_list_second(path, first):
+    """A workbook whose list of clients is on its second sheet; the first is
+    a hidden sheet of drop-down choices, or the empty "Лист1" Excel starts with."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Лист1"
+    if first == "hidden":
+        sheet.title = "Справочники"
+        for value in ("Статус", "Клиент", "Поставщик", "Телефон"):
+            sheet.append([value])
+        sheet.sheet_state = "hidden"
+    clients = workbook.create_sheet("Клиенты")
+    clients.append(["ФИО", "Телефон", "E-mail", "Статус"])
+    clients.append(["Иванов Иван Иванович", 89161234567, "ivanov@mail.ru", "Клиент"])
+    clients.append(["Петрова Анна", "8 (495) 123-45-67 доб. 12", "", "Поставщик"])
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("first", ["hidden", "empty"])
+def test_list_on_the_second_sheet(tmp_path, first):
+    path = _workbook_with_list_second(tmp_path / "clients.xlsx", first)
+    assert mapped(path) == {"ФИО": "full_name", "Телефон": "phone", "E-mail": "email"}
+    result = run(path)
+    assert statuses(result) == {2: "created", 3: "created"}
+    ivanov = Contact.objects.get(last_name="Иванов")
+    assert (ivanov.first_name, ivanov.middle_name, ivanov.email) == (
+        "Иван",
+        "Иванович",
+        "ivanov@mail.ru",
+    )
+    assert phones(ivanov) == [("+79161234567", "", "mobile")]
+    petrova = Contact.objects.get(last_name="Петрова")
+    assert phones(petrova) == [("+74951234567", "12", "work")]
+    assert_reimport_creates_nothing(path)
+
+
+def test_wizard_imports_the_visible_sheet(
+    admin_client, tmp_path, django_capture_on_commit_callbacks
+):
+    """Upload → mapping (the list's sheet chosen) → dry run → import."""
+    path = _workbook_with_list_second(tmp_path / "clients.xlsx", "hidden")
+    response = admin_client.post(
+        BASE + "new/",
+        {
+            "file": SimpleUploadedFile("clients.xlsx", path.read_bytes()),
+            "policy": "fill_empty",
+            "region": "ru",
+        },
+    )
+    assert response.status_code == 302
+    job = ImportJob.objects.latest("pk")
+    page = admin_client.get(BASE + f"{job.pk}/mapping/").content.decode()
+    assert 'name="sheet" value="Клиенты"' in page and "ivanov@mail.ru" in page
+    response = admin_client.post(
+        BASE + f"{job.pk}/mapping/",
+        {
+            "header": ["ФИО", "Телефон", "E-mail", "Статус"],
+            "column-0": "full_name",
+            "column-1": "phone",
+            "column-2": "email",
+            "column-3": "",
+            "header_row": "1",
+            "sheet": "Клиенты",
+        },
+    )
+    assert response.status_code == 302
+    admin_client.get(BASE + f"{job.pk}/preview/")
+    job.refresh_from_db()
+    assert job.summary["created"]["contacts"] == 2 and not Contact.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(BASE + f"{job.pk}/preview/")
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert sorted(Contact.objects.values_list("last_name", flat=True)) == [
+        "Иванов",
+        "Петрова",
+    ]

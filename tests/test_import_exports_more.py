@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.import_files import mapped, phones, run
+from tests.import_files import mapped, phones, run, write_csv
 from wagtail_crm.models import Contact, ImportJob, Organization
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,27 @@ def test_wizard_imports_the_visible_sheet(
         "Иванов",
         "Петрова",
     ]
+
+
+def test_names_with_a_form_of_address(tmp_path):
+    """A hand-typed list of customers: "Dr.", "Mr." are no first names, and
+    "Jr." stays with the last name."""
+    rows = [
+        ["Name", "Phone", "Email"],
+        ["Dr. Jane Doe", "(617) 555-0102", "jane@doe.com"],
+        ["Mr. Robert Brown Jr.", "617.555.0103 ext. 7", ""],
+        ["Mrs Smith", "+1 617 555 0104", ""],
+        ["Brown, Robert, Jr.", "617 555 0105", ""],
+    ]
+    path = write_csv(tmp_path / "customers.csv", rows, encoding="utf-8-sig")
+    result = run(path, region="US")
+    assert result.errors == []
+    people = Contact.objects.order_by("pk")
+    assert [(p.last_name, p.first_name, p.middle_name) for p in people] == [
+        ("Doe", "Jane", ""),
+        ("Brown Jr.", "Robert", ""),
+        ("Smith", "", ""),
+        ("Brown Jr.", "Robert", ""),
+    ]
+    assert phones(people[1]) == [("+16175550103", "7", "other")]
+    assert_reimport_creates_nothing(path, region="US")

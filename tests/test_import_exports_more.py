@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.import_files import mapped, phones, run, write_csv
+from tests.import_files import mapped, phones, run, write_csv, write_xlsx
 from wagtail_crm.models import Contact, ImportJob, Organization
 
 pytestmark = pytest.mark.django_db
@@ -125,4 +125,89 @@ def test_names_with_a_form_of_address(tmp_path):
         ("Brown Jr.", "Robert", ""),
     ]
     assert phones(people[1]) == [("+16175550103", "7", "other")]
+    assert_reimport_creates_nothing(path, region="US")
+
+
+def test_client_column_beside_the_contact_person(tmp_path):
+    """A manager's sheet: a title, "№", "Клиент" (the company), "Контактное
+    лицо", INN typed into number cells, a sum and its totals line."""
+    rows = [
+        ["№", "Клиент", "Контактное лицо", "Телефон", "Email", "ИНН", "Сумма"],
+        [1, "ООО «Альфа»", "Иванов Иван", "8 (495) 123-45-67, 123-45-68"]
+        + ["a@alfa.ru\nb@alfa.ru", 7701234567, 1500.5],
+        [2, "ООО «Бета»", "", "8 (3812) 12-34-56", "beta@beta.ru", 7702345678, 200],
+        [3, "ИП Кузнецов", "Кузнецов Андрей", "+7 916 111 22 33\n+7 916 111 22 44"]
+        + ["", "", 0],
+        [4, "Альфа ООО", "Петрова Анна", "+7 916 222-33-44", "", "", 0],
+        ["Итого", "", "", "", "", "", 1700.5],
+    ]
+    path = write_xlsx(tmp_path / "clients.xlsx", rows, title="Клиенты на 01.04.2024")
+    assert mapped(path) == {
+        "Клиент": "organization",
+        "Контактное лицо": "full_name",
+        "Телефон": "phone",
+        "Email": "email",
+        "ИНН": "tax_id",
+    }
+    result = run(path)
+    assert result.errors == []
+    assert statuses(result) == {
+        4: "created",
+        5: "created",
+        6: "created",
+        7: "created",
+        8: "skipped",
+    }
+    alfa = Organization.objects.get(tax_id="7701234567")
+    assert alfa.name == "ООО «Альфа»"
+    ivanov = Contact.objects.get(last_name="Иванов")
+    assert (ivanov.first_name, ivanov.email, ivanov.organization) == (
+        "Иван",
+        "a@alfa.ru",
+        alfa,
+    )
+    assert "b@alfa.ru" in ivanov.notes
+    assert phones(ivanov) == [
+        ("+74951234567", "", "work"),
+        ("+74951234568", "", "work"),
+    ]
+    assert Contact.objects.get(last_name="Петрова").organization == alfa
+    beta = Organization.objects.get(tax_id="7702345678")
+    assert (beta.name, beta.email) == ("ООО «Бета»", "beta@beta.ru")
+    assert phones(beta) == [("+73812123456", "", "work")]
+    kuznetsov = Contact.objects.get(last_name="Кузнецов")
+    assert kuznetsov.organization.name == "ИП Кузнецов"
+    assert len(phones(kuznetsov)) == 2
+    assert Organization.objects.count() == 3
+    assert_reimport_creates_nothing(path)
+
+
+def test_client_column_alone_holds_people_and_companies(tmp_path):
+    """Only "Customer" names the client: a person, or a company by its legal form."""
+    rows = [
+        ["Customer", "Phone", "E-mail"],
+        ["John Smith", "+1 617 555 0100", "john@smith.com"],
+        ["Acme Inc.", "+1 617 555 0200", "info@acme.com"],
+        ["Globex LLC", "617-555-0300", ""],
+    ]
+    path = write_csv(tmp_path / "customers.csv", rows)
+    assert mapped(path, region="US") == {
+        "Customer": "full_name",
+        "Phone": "phone",
+        "E-mail": "email",
+    }
+    result = run(path, region="US")
+    assert result.errors == []
+    smith = Contact.objects.get()
+    assert (smith.last_name, smith.first_name, smith.organization) == (
+        "Smith",
+        "John",
+        None,
+    )
+    acme = Organization.objects.get(name="Acme Inc.")
+    assert acme.email == "info@acme.com"
+    assert phones(acme) == [("+16175550200", "", "other")]
+    assert phones(Organization.objects.get(name="Globex LLC")) == [
+        ("+16175550300", "", "other")
+    ]
     assert_reimport_creates_nothing(path, region="US")

@@ -211,3 +211,25 @@ def test_client_column_alone_holds_people_and_companies(tmp_path):
         ("+16175550300", "", "other")
     ]
     assert_reimport_creates_nothing(path, region="US")
+
+
+def test_kazakh_bin_column(tmp_path):
+    """A Kazakh list: "БИН" is the company's tax id, its leading zero kept."""
+    rows = [
+        ["Компания", "БИН", "ФИО", "Телефон"],
+        ["ТОО «Алма»", "123456789012", "Ахметов Нурлан", "8 (727) 250-00-00"],
+        ["ТОО «Алма»", 123456789012, "Ким Ольга", 87011234567],
+        ["ТОО «Береке»", 40123456789, "", "8 (7172) 12-34-56"],
+    ]
+    path = write_xlsx(tmp_path / "clients.xlsx", rows)
+    assert mapped(path, region="KZ")["БИН"] == "tax_id"
+    result = run(path, region="KZ")
+    assert result.errors == []
+    alma = Organization.objects.get(tax_id="123456789012")
+    assert alma.contacts.count() == 2
+    assert phones(Contact.objects.get(last_name="Ким")) == [
+        ("+77011234567", "", "mobile")
+    ]
+    bereke = Organization.objects.get(tax_id="040123456789")
+    assert phones(bereke) == [("+77172123456", "", "work")]
+    assert_reimport_creates_nothing(path, region="KZ")

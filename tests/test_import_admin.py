@@ -58,7 +58,7 @@ def test_the_whole_wizard(admin_client, tmp_path, django_capture_on_commit_callb
     page = admin_client.get(BASE + f"{job.pk}/mapping/").content.decode()
     assert "The column titles were found in row 3." in page
     assert "ivanov@x.ru" in page  # sample values
-    # "Клиент" is not known: the user maps it to the full name and saves a profile.
+    # The user confirms "Клиент" as the full name and saves a profile.
     response = admin_client.post(
         BASE + f"{job.pk}/mapping/",
         {

@@ -170,6 +170,12 @@ def organization_name_key(name) -> str:
     return _NOT_WORD_RE.sub("", text)[:ORGANIZATION_KEY_LENGTH]
 
 
+def has_legal_form(name) -> bool:
+    """``name`` starts or ends with a legal form: "ООО «Ромашка»", "Acme Ltd."."""
+    text = _QUOTES_RE.sub(" ", (name or "").casefold().replace("ё", "е")).strip()
+    return bool(_LEADING_LEGAL_RE.search(text) or _TRAILING_LEGAL_RE.search(text))
+
+
 def tax_id_key(tax_id) -> str:
     """A tax id without spaces, uppercased (INN, VAT number, NIPT)."""
     return _tax_id_key(str(tax_id or ""))

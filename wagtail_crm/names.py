@@ -19,6 +19,17 @@ _CYRILLIC_RE = re.compile(r"[а-яё]", re.IGNORECASE)
 #: Russian surnames written in Latin letters ("Ivanov Ivan", as a Russian
 #: form or sheet puts it); endings an English given name does not have.
 _LATIN_SURNAME_RE = re.compile(r"(ov|ova|ev|eva|sky|skiy|skii|skaya|enko)$")
+#: Forms of address typed before a name ("Dr. Jane Doe", "г-н Иванов"): not a name.
+_TITLES = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir",
+    "г-н", "г-жа", "господин", "госпожа", "zoti", "zonja", "znj",
+}  # fmt: skip
+#: Generational and degree suffixes after a name; they stay with the last name.
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"}
+
+
+def _bare(word):
+    return word.casefold().replace(".", "")
 
 
 def split_full_name(text, *, one_word="auto") -> tuple[str, str, str]:
@@ -27,11 +38,24 @@ def split_full_name(text, *, one_word="auto") -> tuple[str, str, str]:
     A single word is a last name if it is Cyrillic, else a first name
     (``one_word="auto"``, as a spreadsheet's "ФИО" column holds it); pass
     ``one_word="first"`` where a lone word is a given name (a web form's
-    "Name" field).
+    "Name" field). A form of address before the name ("Dr.", "г-н") is left
+    out, and a suffix after it ("Jr.", "III") stays with the last name.
     """
     text = " ".join(str(text or "").replace("\u00a0", " ").split())
     if not text:
         return "", "", ""
+    suffix = ""
+    words = text.split(" ")
+    if len(words) > 2 and _bare(words[-1]) in _SUFFIXES:
+        suffix = words.pop()
+        words[-1] = words[-1].rstrip(",")
+    titled = len(words) > 1 and _bare(words[0]) in _TITLES
+    if titled:
+        words.pop(0)
+    text = " ".join(words)
+    if suffix or titled:
+        last, first, middle = split_full_name(text, one_word="last")
+        return " ".join(filter(None, [last, suffix])), first, middle
     if "," in text:
         last, _sep, rest = text.partition(",")
         first, _sep, middle = rest.strip().partition(" ")
@@ -39,7 +63,7 @@ def split_full_name(text, *, one_word="auto") -> tuple[str, str, str]:
     parts = text.split(" ")
     cyrillic = bool(_CYRILLIC_RE.search(text))
     if len(parts) == 1:
-        if cyrillic and one_word != "first":
+        if one_word == "last" or (cyrillic and one_word != "first"):
             return parts[0], "", ""
         return "", parts[0], ""
     lowered = [part.casefold() for part in parts]

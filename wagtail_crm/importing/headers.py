@@ -60,6 +60,9 @@ PHONE_FIELDS = {
     "org_phone": None,
 }
 
+# Headers naming the client, a person or a company.
+_CLIENT_NAMES = ("клиент", "заказчик", "покупатель", "client", "customer", "klienti")
+
 SYNONYMS = {
     "full_name": [
         "name",
@@ -94,6 +97,7 @@ SYNONYMS = {
         "customer name",
         "имя клиента",
         "emri mbiemri",
+        *_CLIENT_NAMES,  # a person or a company: see _client_column()
     ],
     "last_name": [
         "last name",
@@ -376,6 +380,10 @@ SYNONYMS = {
         "инн клиента",
         "nipt",
         "nuis",
+        "бин",
+        "иин",
+        "бин/иин",
+        "иин/бин",
     ],
     "org_phone": [
         "company phone",
@@ -530,7 +538,7 @@ def _own_name(header, field):
 def propose_mapping(headers, table=None) -> list[str]:
     table = table or synonym_table()
     fields = [field_for_header(header, table) for header in headers]
-    fields = _organization_sheet(headers, fields)
+    fields = _client_column(headers, _organization_sheet(headers, fields))
     first_choice = {
         field
         for header, field in zip(headers, fields, strict=True)
@@ -567,6 +575,29 @@ _PERSON_FIELDS = {
 _PLAIN_NAMES = {
     header_key(name) for name in ("name", "наименование", "название", "emri")
 }
+
+
+_CLIENT_HEADERS = {header_key(name) for name in _CLIENT_NAMES}
+_NAME_FIELDS = {"full_name", "last_name", "first_name"}
+
+
+def _client_column(headers, fields):
+    """A "Клиент" / "Customer" column beside a person's name column and no
+    organization column names the company; alone it names the client, a
+    person or a company (a cell with a legal form is the company's)."""
+    present = [
+        field
+        for header, field in zip(headers, fields, strict=True)
+        if header_key(header) not in _CLIENT_HEADERS
+    ]
+    if "organization" in present or not _NAME_FIELDS & set(present):
+        return fields
+    return [
+        "organization"
+        if header_key(header) in _CLIENT_HEADERS and field == "full_name"
+        else field
+        for header, field in zip(headers, fields, strict=True)
+    ]
 
 
 def _organization_sheet(headers, fields):

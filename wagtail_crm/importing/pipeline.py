@@ -73,11 +73,21 @@ class _DryRunRollback(Exception):
 
 def prepare(path, options: ImportOptions, *, filename=None) -> Preparation:
     """Open the file, find the header row and propose (or apply) the mapping."""
-    sheet = open_table(path, sheet=options.sheet, filename=filename)
-    # The row limit counts data rows (below the header), not titles above it.
-    rows = limited_rows(sheet.rows, max_rows=sys.maxsize)
     table = {**synonym_table(), **options.profile_mapping}
-    head = list(islice(rows, 30))
+    sheet, rows, head = _open_sheet(path, options.sheet, filename)
+    if (
+        options.sheet is None
+        and not options.header_row
+        and detect_header(head, table) is None
+    ):
+        # No sheet chosen and the first shows no header (empty, a cover page):
+        # the list is on a later sheet the user sees.
+        for name in sheet.sheet_names:
+            if name != sheet.sheet_name and name not in sheet.hidden:
+                other = _open_sheet(path, name, filename)
+                if detect_header(other[2], table) is not None:
+                    sheet, rows, head = other
+                    break
     if options.header_row:
         found = [row for row in head if row.number == options.header_row]
         if not found:
@@ -120,6 +130,14 @@ def prepare(path, options: ImportOptions, *, filename=None) -> Preparation:
         samples=[[str(value) for value in row.values] for row in after[:5]],
         rows=_at_most(crm_settings.IMPORT_MAX_ROWS, _chain(after, rows)),
     )
+
+
+def _open_sheet(path, name, filename):
+    """The sheet, its rows and its first 30 rows (read from those rows)."""
+    sheet = open_table(path, sheet=name, filename=filename)
+    # The row limit counts data rows (below the header), not titles above it.
+    rows = limited_rows(sheet.rows, max_rows=sys.maxsize)
+    return sheet, rows, list(islice(rows, 30))
 
 
 def _chain(first, rest):

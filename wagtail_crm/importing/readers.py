@@ -80,6 +80,7 @@ class Table:
     rows: Iterator[Row]
     warnings: list[dict] = field(default_factory=list)
     format: str = "xlsx"
+    hidden: frozenset = frozenset()  # names of the hidden sheets
 
 
 def clean_text(value):
@@ -164,8 +165,8 @@ def _open_zip(path, sheet):
                 _("The file is a zip archive, not an Excel workbook.")
             )
         _check_zip_sizes(archive)
-        members = _sheet_members(archive)
-        name = _pick_sheet(list(members), sheet)
+        members, hidden = _sheet_members(archive)
+        name = _pick_sheet(list(members), sheet, hidden)
         member = members[name]
         try:
             size = archive.getinfo(member).file_size
@@ -176,8 +177,11 @@ def _open_zip(path, sheet):
                 % {"error": error}
             ) from error
     if size > CALAMINE_MAX_SHEET_BYTES or scan.cells > CALAMINE_MAX_CELLS:
-        return _open_openpyxl(path, name, member, list(members), scan)
-    return _open_calamine(path, name, list(members), scan)
+        table = _open_openpyxl(path, name, member, list(members), scan)
+    else:
+        table = _open_calamine(path, name, list(members), scan)
+    table.hidden = hidden
+    return table
 
 
 def _check_zip_sizes(archive):
@@ -194,7 +198,8 @@ def _check_zip_sizes(archive):
 
 
 def _sheet_members(archive):
-    """{sheet name: its XML part in the zip}, worksheets only, in workbook order."""
+    """{sheet name: its XML part in the zip}, worksheets only, in workbook order,
+    and the names of the hidden ones."""
     try:
         workbook = ElementTree.fromstring(_read_small(archive, "xl/workbook.xml"))
         rels = ElementTree.fromstring(
@@ -222,6 +227,7 @@ def _sheet_members(archive):
                 target = "xl/" + target
             targets[rel.get("Id")] = os.path.normpath(target).replace(os.sep, "/")
     members = {}
+    hidden = set()
     for element in workbook.iter():
         if element.tag.rpartition("}")[2] == "sheet":
             # r:id, whichever namespace (transitional or strict OOXML) r is
@@ -231,9 +237,11 @@ def _sheet_members(archive):
             target = targets.get(rel_id)
             if target:
                 members[element.get("name", "")] = target
+                if element.get("state") in ("hidden", "veryHidden"):
+                    hidden.add(element.get("name", ""))
     if not members:
         raise ImportFileError(_("The workbook has no worksheet."))
-    return members
+    return members, frozenset(hidden)
 
 
 def _read_small(archive, member, limit=16 * 1024 * 1024):
@@ -244,9 +252,10 @@ def _read_small(archive, member, limit=16 * 1024 * 1024):
     return archive.read(member)
 
 
-def _pick_sheet(names, sheet):
+def _pick_sheet(names, sheet, hidden=frozenset()):
     if sheet in (None, ""):
-        return names[0]
+        # The first sheet the user sees; a hidden one holds lists for drop-downs.
+        return next((name for name in names if name not in hidden), names[0])
     if sheet in names:
         return sheet
     raise ImportFileError(

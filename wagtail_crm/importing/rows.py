@@ -16,7 +16,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
 from ..conf import crm_settings
-from ..dedup import clean_tax_id, email_key, person_name_key
+from ..dedup import clean_tax_id, email_key, has_legal_form, person_name_key
 from ..phones import default_area_code, default_region, parse_phones
 from .headers import PHONE_FIELDS, header_key, split_full_name
 from .readers import column_letters
@@ -92,6 +92,8 @@ class ParsedRow:
     warnings: list[CellError] = field(default_factory=list)
     # The full name cell as written, before it is split ("Всего: 2").
     name_text: str = ""
+    # A name cell that holds a company ("ИП Сидоров"), for the organization.
+    name_organization: str = ""
 
     @property
     def phone_match_key(self):
@@ -269,6 +271,10 @@ class RowParser:
         elif field_name == "crm_id":
             if text.isdigit():
                 parsed.crm_id = int(text)
+        elif field_name == "full_name" and has_legal_form(text):
+            # "ООО «Альфа»" in a name column ("Клиент", "Name"): a company's name.
+            if self._fits(parsed, "organization", header, text):
+                parsed.name_organization = parsed.name_organization or text
         elif field_name == "full_name" or (
             field_name == "first_name" and self.first_is_whole_name and " " in text
         ):
@@ -372,6 +378,8 @@ class RowParser:
             parsed.org_notes.append(f"{_('Website')}: {', '.join(parts[1:])}")
 
     def _finish_names(self, parsed):
+        if parsed.name_organization:
+            parsed.organization.setdefault("name", parsed.name_organization)
         split = parsed.contact.pop("_split", None)
         if split:
             for key, value in zip(

@@ -102,6 +102,32 @@ def _json_safe(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
+def _capturing(method):
+    """A page's own ``process_form_submission()`` (Wagtail's documented way to
+    save a custom submission class), made to capture the lead whether or not
+    it calls ``super()``: the post is screened (protection fields removed,
+    spam checks, before-hooks) before it runs, and the lead is made after it
+    unless the mixin's method made it."""
+
+    @functools.wraps(method)
+    def process_form_submission(self, form):
+        if not self.crm_capture_enabled or getattr(self, "_crm_wrapped", False):
+            return method(self, form)
+        request = getattr(self, "_crm_request", None)
+        self._crm_screened = self._crm_screen(form, request)
+        self._crm_wrapped = True
+        try:
+            form_submission = method(self, form)
+        finally:
+            self._crm_wrapped = False
+            screened = self.__dict__.pop("_crm_screened", None)
+        if screened is not None:
+            self._crm_capture_after(form_submission, *screened)
+        return form_submission
+
+    return process_form_submission
+
+
 class LeadCaptureFormMixin(models.Model):
     """Every valid submission of this form page also creates a CRM lead."""
 
@@ -174,6 +200,13 @@ class LeadCaptureFormMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __init_subclass__(cls, **kwargs):
+        # A page's own process_form_submission() captures too (see _capturing).
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("process_form_submission")
+        if own is not None:
+            cls.process_form_submission = _capturing(own)
+
     def get_form_fields(self):
         # One query per request, however often the form is built and read.
         if getattr(self, "_crm_form_fields", None) is None:
@@ -220,14 +253,10 @@ class LeadCaptureFormMixin(models.Model):
         """
         if not self.crm_capture_enabled:
             return super().process_form_submission(form)
-        strip_protection_fields(form.cleaned_data)
         request = getattr(self, "_crm_request", None)
-        submission = self.build_lead_submission(form, request)
-        reason = spam.content_spam_reason(submission.fields, request=request)
-        prepared = None
-        if not reason:
-            run_before_hooks(submission, request)  # may raise LeadRejected
-            prepared = PreparedSubmission(submission)
+        screened = self.__dict__.pop("_crm_screened", None)
+        submission, reason = screened or self._crm_screen(form, request)
+        prepared = None if reason else PreparedSubmission(submission)
         lead = None
         try:
             with writer_turn(Lead), transaction.atomic():
@@ -244,6 +273,30 @@ class LeadCaptureFormMixin(models.Model):
             self.crm_lead = lead
             run_after_hooks(lead, request)
         return form_submission
+
+    def _crm_screen(self, form, request):
+        """The submission's lead and why it is spam ("" if not); the
+        before-hooks have run on it (they may raise LeadRejected)."""
+        strip_protection_fields(form.cleaned_data)
+        submission = self.build_lead_submission(form, request)
+        reason = spam.content_spam_reason(
+            submission.fields, request=request, data=submission.data
+        )
+        if not reason:
+            run_before_hooks(submission, request)
+        return submission, reason
+
+    def _crm_capture_after(self, form_submission, submission, reason):
+        """The lead of a post whose page's own ``process_form_submission()``
+        saved the submission without calling this mixin's."""
+        if getattr(form_submission, "pk", None) is not None:
+            submission.data["form_submission_id"] = form_submission.pk
+        if reason:
+            quarantine(submission, reason)
+            return
+        self.crm_lead = capture_submission(
+            submission, request=getattr(self, "_crm_request", None), before_hooks=False
+        )
 
     def _crm_write(self, form, submission, prepared, reason, request):
         """Wagtail's submission and the lead (or the quarantined submission);
@@ -313,12 +366,14 @@ class LeadCaptureFormMixin(models.Model):
         ):
             value = _json_safe(form.cleaned_data.get(field.clean_name))
             data[field.label] = value
-            if crm_field:
+            if crm_field == "consent":
+                consent_label = field.label
+                # Checkboxes: any option ticked is the consent.
+                fields[crm_field] = bool(value) if isinstance(value, list) else value
+            elif crm_field:
                 fields[crm_field] = (
                     ", ".join(value) if isinstance(value, list) else value
                 )
-            if crm_field == "consent":
-                consent_label = field.label
         return LeadSubmission(
             fields=fields,
             data=data,

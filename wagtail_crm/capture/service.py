@@ -80,7 +80,13 @@ def run_before_hooks(submission, request):
     """Each ``wagtailcrm_before_lead_create`` hook may change ``submission`` or
     raise :class:`LeadRejected`."""
     for hook in hooks.get_hooks(hooks.BEFORE_LEAD_CREATE):
-        hook(submission, request)
+        try:
+            hook(submission, request)
+        except LeadRejected:
+            raise
+        except Exception:
+            # A broken hook must not lose the lead; it is made as is.
+            logger.exception("wagtailcrm_before_lead_create hook %r failed", hook)
 
 
 def run_after_hooks(lead, request):
@@ -265,7 +271,11 @@ def _pipeline_id(pk):
     return pk if Pipeline.objects.filter(pk=pk).exists() else None
 
 
+#: A consent answered in words (a radio or dropdown mapped to consent).
+TRUE_ANSWERS = {"1", "true", "on", "yes", "y", "да", "po"}
+
+
 def _truthy(value):
     if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "on", "yes", "y"}
+        return value.strip().lower() in TRUE_ANSWERS
     return bool(value)

@@ -175,9 +175,18 @@ def _blocked(domain, blocked):
     return any(".".join(parts[i:]) in blocked for i in range(len(parts)))
 
 
-def content_spam_reason(fields, *, request=None, site=None):
+def _answers(values):
+    for value in values:
+        if isinstance(value, list | tuple):
+            yield from (str(item) for item in value)
+        elif value is not None:
+            yield str(value)
+
+
+def content_spam_reason(fields, *, request=None, site=None, data=None):
     """Why these fields look like spam (for the quarantine, in English; see
-    :func:`translated_reason`), or ""."""
+    :func:`translated_reason`), or "". Stop phrases are also looked for in
+    ``data``, the rest of the submission (answers no CRM field takes)."""
     if request is not None:
         crm = site_settings.for_request(request)
     elif site is not None:
@@ -187,7 +196,8 @@ def content_spam_reason(fields, *, request=None, site=None):
     domain = email_key(fields.get("email")).rpartition("@")[2]
     if domain and _blocked(domain, set(crm.blocked_domain_list)):
         return BLOCKED_DOMAIN % {"domain": domain}
-    text = " ".join(str(value) for value in fields.values()).lower()
+    values = [*fields.values(), *(data or {}).values()]
+    text = " ".join(_answers(values)).lower()
     for phrase in crm.stop_phrase_list:
         if phrase in text:
             return STOP_PHRASE % {"phrase": phrase}

@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import ModelLogEntry
+from wagtail.contrib.forms.models import AbstractFormSubmission, FormSubmission
+from wagtail.models import ModelLogEntry, Page
 
 from .. import indexing
 from ..dedup import email_key
@@ -83,16 +83,15 @@ class PersonalData:
         found.tasks = list(Task.objects.filter(related))
         found.deals = list(Deal.objects.filter(contact_id__in=contact_ids))
         found.quarantined = found._quarantined()
-        raw = [lead.data for lead in found.leads]
-        raw += [(item.payload or {}).get("data") for item in found.quarantined]
-        submission_ids = [
-            data.get("form_submission_id")
-            for data in raw
-            if isinstance(data, dict) and data.get("form_submission_id")
+        raw = [(lead.source_page_id, lead.data) for lead in found.leads]
+        raw += [
+            (
+                (item.payload or {}).get("source_page_id"),
+                (item.payload or {}).get("data"),
+            )
+            for item in found.quarantined
         ]
-        found.form_submissions = list(
-            FormSubmission.objects.filter(pk__in=submission_ids)
-        )
+        found.form_submissions = _form_submissions(raw)
         return found
 
     def _match(self, email_field, phone_field):
@@ -179,9 +178,8 @@ class PersonalData:
         QuarantinedSubmission.objects.filter(
             pk__in=[item.pk for item in self.quarantined]
         ).delete()
-        FormSubmission.objects.filter(
-            pk__in=[item.pk for item in self.form_submissions]
-        ).delete()
+        for item in self.form_submissions:
+            type(item).objects.filter(pk=item.pk).delete()
         self._forget_erased()
         return self.counts()
 
@@ -204,6 +202,33 @@ def _digits(text):
     return re.sub(r"[^0-9]", "", str(text or ""))
 
 
+def submission_class_of(page):
+    """The form submission model of a (specific) form page: Wagtail's
+    ``FormSubmission`` unless the page has a class of its own."""
+    get_class = getattr(page, "get_submission_class", None)
+    return get_class() if get_class is not None else FormSubmission
+
+
+def _form_submissions(raw):
+    """The form submissions that (source page id, raw data) pairs name, each
+    read from its page's own submission class."""
+    wanted = {}
+    for page_id, data in raw:
+        if isinstance(data, dict) and data.get("form_submission_id"):
+            wanted.setdefault(page_id, set()).add(data["form_submission_id"])
+    pages = Page.objects.filter(pk__in=[pk for pk in wanted if pk]).specific()
+    classes = {page.pk: submission_class_of(page) for page in pages}
+    found = {}
+    for page_id, ids in wanted.items():
+        model = classes.get(page_id, FormSubmission)
+        rows = model.objects.filter(pk__in=ids)
+        if page_id in classes:
+            rows = rows.filter(page_id=page_id)
+        for row in rows:
+            found[(model, row.pk)] = row
+    return list(found.values())
+
+
 def _digits_pattern(digits):
     """A regular expression for text with exactly these digits, in order."""
     return "[^0-9]*" + "[^0-9]*".join(digits) + "[^0-9]*"
@@ -215,7 +240,7 @@ def _row(obj):
     row.pop("tags", None)
     if isinstance(obj, Contact):
         row["phones"] = [phone.e164 for phone in obj.phones.all()]
-    if isinstance(obj, FormSubmission):
+    if isinstance(obj, AbstractFormSubmission):
         row["submit_time"] = obj.submit_time
     return row
 

@@ -13,9 +13,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import Page
 
 from ..models import Lead, QuarantinedSubmission
+from .data import submission_class_of
 
 #: What ``Lead.attribution`` holds about the visitor rather than the campaign.
 PERSONAL_ATTRIBUTION = ("ip", "user_agent", "accept_language")
@@ -33,13 +34,11 @@ def purge(days, *, dry_run=False):
         .values_list("source_page", flat=True)
         .distinct()
     )
-    submissions = FormSubmission.objects.filter(
-        submit_time__lt=cutoff, page__in=captured_pages
-    )
+    submissions = _form_submissions(captured_pages, cutoff)
     counts = {
         "leads": unconverted.count(),
         "quarantined": quarantined.count(),
-        "submissions": submissions.count(),
+        "submissions": sum(rows.count() for rows in submissions),
     }
     if not dry_run:
         unconverted.delete()
@@ -47,8 +46,21 @@ def purge(days, *, dry_run=False):
         converted.update(data={})
         _clear_personal_attribution(converted)
         quarantined.delete()
-        submissions.delete()
+        for rows in submissions:
+            rows.delete()
     return counts
+
+
+def _form_submissions(page_ids, cutoff):
+    """The older form submissions of these pages, a query per submission
+    class (a page may have its own, see ``get_submission_class()``)."""
+    pages = {}
+    for page in Page.objects.filter(pk__in=page_ids).specific():
+        pages.setdefault(submission_class_of(page), []).append(page.pk)
+    return [
+        model.objects.filter(submit_time__lt=cutoff, page__in=ids)
+        for model, ids in pages.items()
+    ]
 
 
 def _clear_personal_attribution(leads):

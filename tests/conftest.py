@@ -85,3 +85,16 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the site's default language: a request
+    with another Accept-Language activates it for the rest of the thread
+    (Django's LocaleMiddleware never deactivates it), and a later test that
+    reads a message outside a request would get it translated."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -66,6 +66,9 @@ KIND_OTHER = "other"
 
 #: Regions whose trunk prefix is "8" and whose country code is 7.
 TRUNK_EIGHT_REGIONS = frozenset({"RU", "KZ"})
+#: Regions whose trunk prefix is now "0" but whose old long-distance "8" is
+#: still written before it ("8 044 123-45-67" in Ukraine).
+OLD_TRUNK_EIGHT_REGIONS = frozenset({"UA"})
 MIN_LOCAL_DIGITS = 5
 MAX_LOCAL_DIGITS = 7
 MAX_E164_DIGITS = 15
@@ -97,9 +100,13 @@ class PhoneParseResult:
         return bool(self.phones)
 
 
-_SPLIT_RE = re.compile(r"[,;/\n\r|]|\s(?:or|или|либо|ose|або|немесе)\s", re.IGNORECASE)
+_SPLIT_RE = re.compile(
+    r"[,;/\\\n\r\t|]|\s(?:or|или|либо|ose|або|немесе)\s", re.IGNORECASE
+)
 #: A remark in brackets after the number: words, no digits.
 _COMMENT_RE = re.compile(r"\s*\([^\d()]*[^\W\d_][^\d()]*\)\s*$")
+#: The same with digits ("(до 18:00)"), dropped only when the whole fails.
+_REMARK_RE = re.compile(r"\s*\([^()]*[^\W\d_][^()]*\)\s*$")
 #: A number and, after a slash, other last digits of a second one ("…45-67/68").
 _SHORT_ALTERNATIVE_RE = re.compile(
     r"(\+?\d[\d\s()\-]{5,}\d)\s*/\s*(\d{1,4})(?!\d)(?=\s*(?:[,;\n]|$))"
@@ -220,12 +227,26 @@ def _candidates(digits, plus, region, area_code):
             return [("+" + digits[3:], region)]
         if len(digits) == 11 and digits[0] in "78":
             return [("+7" + digits[1:], region)]
+    if region in OLD_TRUNK_EIGHT_REGIONS and len(digits) == 11 and digits[:2] == "80":
+        return [(digits[1:], region)]
     if MIN_LOCAL_DIGITS <= len(digits) <= MAX_LOCAL_DIGITS:
-        return [(area_code + digits, region)] if area_code and region else []
+        # A subscriber number never starts with the trunk prefix: "8 916 123"
+        # is a cut mobile number, not a Moscow one.
+        if not (area_code and region) or digits.startswith(_national_prefix(region)):
+            return []
+        return [(area_code + digits, region)]
     found = [(digits, region)] if region else []
     if len(digits) >= MIN_INTERNATIONAL_DIGITS:
         found.append(("+" + digits, region))
     return found
+
+
+@lru_cache(maxsize=64)
+def _national_prefix(region):
+    """The trunk prefix of ``region`` ("8" in Russia, "0" in Germany), or a
+    string no number starts with."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return (metadata and metadata.national_prefix) or "-"
 
 
 def _kind_of(number_type, is_fax):
@@ -284,6 +305,13 @@ def _parse_one(chunk, region, area_code):
         phone = _to_phone(text, parse_region, extension, raw)
         if phone:
             return phone, None
+    if raw.endswith(")"):
+        # "8 916 123-45-67 (до 18:00)": a remark with digits in it.
+        bare = _REMARK_RE.sub("", raw)
+        if bare != raw and _DIGITS_RE.search(bare):
+            phone, _none = _parse_one(bare, region, area_code)
+            if phone:
+                return ParsedPhone(phone.e164, phone.extension, phone.kind, raw), None
     return _error(raw, _reject_reason(raw, digits, plus, region, area_code))
 
 
@@ -369,6 +397,12 @@ def _spell_out_alternative(match):
     return f"{number}, {plus}{digits[: -len(tail)]}{tail}"
 
 
+def _more_extension(previous, chunk):
+    """``chunk`` is a bare short number after a number with an extension."""
+    text = chunk.strip()
+    return len(text) <= 4 and text.isdigit() and bool(_split_extension(previous)[1])
+
+
 def _chunks(text):
     """Split a cell into numbers; a lone "доб. 12" belongs to the number before.
 
@@ -384,8 +418,19 @@ def _chunks(text):
             chunk = bare if _DIGITS_RE.search(bare) else chunk
         if not chunk or not chunk.strip():
             continue
-        if chunks and _EXT_ONLY_RE.match(chunk):
-            chunks[-1] = f"{chunks[-1]} {chunk.strip()}"
+        if chunks and (_EXT_ONLY_RE.match(chunk) or _more_extension(chunks[-1], chunk)):
+            number, extension = _split_extension(chunks[-1])
+            if extension:
+                # "ext 5; ext 6" or "доб. 101, 102": the same number, another
+                # extension.
+                mark = (
+                    chunk.strip()
+                    if not chunk.strip().isdigit()
+                    else f"x{chunk.strip()}"
+                )
+                chunks.append(f"{number} {mark}")
+            else:
+                chunks[-1] = f"{chunks[-1]} {chunk.strip()}"
         else:
             chunks.append(chunk)
     return chunks

@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from anyascii import anyascii
+
+from .conf import crm_settings
 
 #: Legal forms that stand before or after a name ("ООО «Ромашка»", "Ромашка, ООО").
 _LEADING_OR_TRAILING_FORMS = (
@@ -177,31 +180,55 @@ def has_legal_form(name) -> bool:
 
 
 def tax_id_key(tax_id) -> str:
-    """A tax id without spaces, uppercased (INN, VAT number, NIPT)."""
-    return _tax_id_key(str(tax_id or ""))
+    """A tax id without spaces, uppercased (INN, VAT number, NIPT).
+
+    A number (a spreadsheet cell) has no ".0"; where ``WAGTAILCRM_PHONE_REGION``
+    is Russia or Kazakhstan, an INN/BIN of digits one short of its length
+    (9 or 11) gets back the leading zero a number cell dropped.
+    """
+    if isinstance(tax_id, float | Decimal) and _is_whole(tax_id):
+        tax_id = int(tax_id)
+    return _tax_id_key(str(tax_id or ""), crm_settings.PHONE_REGION or "")
+
+
+def _is_whole(number):
+    try:
+        return number == int(number)
+    except (ValueError, OverflowError, ArithmeticError):
+        return False
 
 
 _SPACES_RE = re.compile(r"\s+")
-_TAX_LABEL_RE = re.compile(r"^(?:инн|inn|nipt|vat|ндс)\s*[:№#.]?\s*", re.IGNORECASE)
-_INN_KPP_RE = re.compile(r"^(\d{10}|\d{12})\s*/\s*\d{9}$")
+_TAX_LABEL_RE = re.compile(
+    r"^(?:инн(?:\s*/\s*кпп)?|inn|nipt|vat|ндс)\s*[:№#.]?\s*", re.IGNORECASE
+)
+#: Lengths of a tax id of digits only, by ``WAGTAILCRM_PHONE_REGION``: Russian
+#: INN of a company (10) or a person (12), Kazakh BIN/IIN (12).
+TAX_ID_DIGITS = {"RU": (10, 12), "KZ": (12,)}
+_INN_KPP_RE = re.compile(r"^(\d{9,12})\s*/\s*\d{9}$")
 
 
 def clean_tax_id(text) -> str:
     """A tax id as a person may type or paste it, as it is stored: without a
     label ("ИНН 7707083893"), the KPP after a slash ("7707083893/770701001"),
     dashes, spaces, or the ".0" a spreadsheet number cell adds."""
-    text = tax_id_key(_TAX_LABEL_RE.sub("", str(text or "").strip()).replace("-", ""))
+    if not isinstance(text, str):
+        return tax_id_key(text)
+    text = _SPACES_RE.sub("", _TAX_LABEL_RE.sub("", text.strip()).replace("-", ""))
     inn_kpp = _INN_KPP_RE.match(text)
     if inn_kpp:
-        return inn_kpp.group(1)
-    if text.endswith(".0") and text[:-2].isdigit():
+        text = inn_kpp.group(1)
+    elif text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
-    return text
+    return tax_id_key(text)
 
 
 @lru_cache(maxsize=8192)
-def _tax_id_key(text):
-    return _SPACES_RE.sub("", text).upper()
+def _tax_id_key(text, region):
+    key = _SPACES_RE.sub("", text).upper()
+    if key.isdigit() and len(key) + 1 in TAX_ID_DIGITS.get(region.upper(), ()):
+        key = "0" + key
+    return key
 
 
 @dataclass(frozen=True)

@@ -150,16 +150,10 @@ def test_admin_listing_of_submissions(admin_client, client, site_pages, fresh_ch
 def test_a_page_whose_own_method_calls_super_makes_one_lead(
     client, site_pages, fresh_check
 ):
-    class Page(CustomSubmissionFormPage):  # a site's page below the docs' one
-        class Meta:
-            proxy = True
-            app_label = "testapp"
-
-        def process_form_submission(self, form):
-            return super().process_form_submission(form)
+    from tests.testapp.models import SuperCallingFormPage
 
     page = make_page(CustomSubmissionFormPage, EVERY_TYPE, site_pages["home"])
-    page = Page.objects.get(pk=page.pk)
+    page = SuperCallingFormPage.objects.get(pk=page.pk)
     request = RequestFactory().post(page.url, post_of(page))
     request.user = AnonymousUser()
 

@@ -112,3 +112,13 @@ class CustomSubmissionFormPage(LeadCaptureFormMixin, AbstractEmailForm):
             page=self,
             user=form.user if form.user.is_authenticated else None,
         )
+
+
+class SuperCallingFormPage(CustomSubmissionFormPage):
+    """A site's page below the docs' one, whose own method calls ``super()``."""
+
+    class Meta:
+        proxy = True
+
+    def process_form_submission(self, form):
+        return super().process_form_submission(form)

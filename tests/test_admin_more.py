@@ -93,3 +93,44 @@ def test_a_posted_id_of_another_managers_record_is_not_named_back(client, world)
     assert SECRET not in _content(response)
     deal.refresh_from_db()
     assert deal.contact_id is None
+
+
+def _chooser_url(model_name):
+    return reverse(f"wagtailsnippetchoosers_wagtail_crm_{model_name}:choose")
+
+
+@pytest.mark.parametrize("model_name", ["webhook", "webhookdelivery"])
+def test_choosers_of_crm_settings_refuse_users_without_a_permission(
+    client, world, model_name
+):
+    from tests.crm_admin_data import make_editor
+
+    for user in (make_editor(), world["manager"]):
+        client.force_login(user)
+        response = client.get(_chooser_url(model_name))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("wagtailadmin_home")
+
+
+def test_quarantine_chooser_refuses_a_manager(client, world, superuser):
+    from wagtail_crm.models import QuarantinedSubmission
+
+    QuarantinedSubmission.objects.create(name="Spam Sender", email="s@example.com")
+    client.force_login(world["manager"])
+    response = client.get(_chooser_url("quarantinedsubmission"))
+    assert response.status_code == 302
+    client.force_login(superuser)
+    response = client.get(_chooser_url("quarantinedsubmission"))
+    assert response.status_code == 200
+    assert "Spam Sender" in _content(response)
+
+
+def test_reports_index_refuses_an_editor_without_crm_permissions(client, world):
+    from tests.crm_admin_data import make_editor
+
+    client.force_login(make_editor())
+    response = client.get(reverse("crm-reports:index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
+    client.force_login(world["manager"])
+    assert client.get(reverse("crm-reports:index")).status_code == 200

@@ -13,8 +13,10 @@ class WagtailCRMAppConfig(AppConfig):
         from .capture import site_settings  # noqa: F401  (its receivers)
         from .indexing import connect_receivers
         from .integrations import signals as integration_signals  # noqa: F401
+        from .permissions import narrow_site_history
 
         connect_receivers()
+        narrow_site_history()
         if apps.is_installed("django_tasks_db"):
             from .task_recovery import connect_signals
 

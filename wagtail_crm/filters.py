@@ -80,7 +80,11 @@ class CRMFilterSet(WagtailFilterSet):
             self.filters.pop(self.owner_filter_name, None)
         organization = self.filters.get("organization")
         if organization is not None:
-            organization.queryset = visible_to(Organization.objects.all(), user)
+            visible = visible_to(Organization.objects.all(), user)
+            organization.queryset = visible
+            organization.extra["widget"] = SnippetChooser(
+                Organization, queryset=visible
+            )
         self._add_tag_filter()
 
     def _add_tag_filter(self):

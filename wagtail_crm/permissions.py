@@ -88,3 +88,49 @@ def written_by_the_crm_policy(model, forbidden):
 
         register_permission_policy(model, policy, exact_class=True)
     return policy
+
+
+def visible_log_entries(queryset, user):
+    """``ModelLogEntry`` rows narrowed to what ``user`` may see: an entry of a
+    CRM record the user may not see is left out, unless they made it."""
+    if can_see_all(user):
+        return queryset
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    for model in apps.get_app_config("wagtail_crm").get_models():
+        if owner_field_of(model) is None:
+            continue
+        content_type = ContentType.objects.get_for_model(model)
+        visible_ids = (
+            visible_to(model._default_manager.all(), user)
+            .annotate(log_id=Cast("pk", CharField()))
+            .values("log_id")
+        )
+        queryset = queryset.exclude(
+            Q(content_type=content_type)
+            & ~Q(object_id__in=visible_ids)
+            & ~Q(user_id=getattr(user, "pk", None))
+        )
+    return queryset
+
+
+def narrow_site_history():
+    """Wagtail's *Reports → Site history* reads ``viewable_by_user()`` of the
+    log entry models, which lets in every record of a model the user has any
+    permission on: narrow it to the records the user may see (called once,
+    from ``AppConfig.ready``)."""
+    from wagtail.models import ModelLogEntry
+
+    manager_class = type(ModelLogEntry.objects)
+    if getattr(manager_class, "_crm_narrowed", False):
+        return
+    viewable_by_user = manager_class.viewable_by_user
+
+    def narrowed(self, user):
+        return visible_log_entries(viewable_by_user(self, user), user)
+
+    manager_class.viewable_by_user = narrowed
+    manager_class._crm_narrowed = True

@@ -15,7 +15,7 @@ from wagtail.snippets.views import snippets
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import search
-from .capture.admin_views import QuarantineViewSet
+from .capture import admin_views as capture_admin_views
 from .edit_handlers import build_edit_handler
 from .filters import (
     ActivityFilterSet,
@@ -298,6 +298,13 @@ class PipelineViewSet(SnippetViewSet):
 
     def get_edit_handler(self):
         return build_edit_handler(self.model).bind_to_model(self.model)
+
+
+class QuarantineViewSet(capture_admin_views.QuarantineViewSet):
+    """The quarantine, whose chooser (submitters' names and e-mails) is only
+    for users with a permission on it."""
+
+    chooser_viewset_class = own_records.PermissionChooserViewSet
 
 
 class CRMViewSetGroup(SnippetViewSetGroup):

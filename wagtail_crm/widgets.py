@@ -30,8 +30,37 @@ def translate_choosers(form):
 
 
 class SnippetChooser(AdminSnippetChooser):
-    """An ``AdminSnippetChooser`` whose texts follow the request's language."""
+    """An ``AdminSnippetChooser`` whose texts follow the request's language.
+
+    With a ``queryset`` it shows only a record of that queryset: an id typed
+    into a URL or posted in a form for another record renders as an empty
+    chooser, never with that record's title.
+    """
+
+    def __init__(self, model=None, queryset=None, **kwargs):
+        self.queryset = queryset
+        super().__init__(model, **kwargs)
+
+    def get_instance(self, value):
+        instance = super().get_instance(value)
+        if (
+            instance is not None
+            and self.queryset is not None
+            and not self.queryset.filter(pk=instance.pk).exists()
+        ):
+            return None
+        return instance
 
     def get_context(self, name, value, attrs):
         translate_chooser(self)
         return super().get_context(name, value, attrs)
+
+
+def limit_chooser(field, queryset):
+    """Make the snippet chooser of form ``field`` show only ``queryset``'s records."""
+    widget = field.widget
+    if isinstance(widget, AdminSnippetChooser):
+        chooser = SnippetChooser(widget.model, queryset=queryset)
+        chooser.attrs = widget.attrs
+        chooser.is_required = widget.is_required
+        field.widget = chooser

@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from ..dedup import clean_tax_id
 from ..models import Contact, Deal, Lead, Organization
 from ..permissions import owner_field_of, visible_to
-from ..widgets import translate_choosers
+from ..widgets import limit_chooser, translate_choosers
 from . import duplicates
 from .phones import PhoneListField, formatted_phones, sync_phones
 
@@ -38,6 +38,7 @@ class CRMRecordForm(WagtailAdminModelForm):
                 if current is not None:
                     queryset = queryset | model.objects.filter(pk=current)
                 field.queryset = queryset
+                limit_chooser(field, queryset)
 
     def _linked_pk(self, name):
         """The pk of the record the saved instance links to through ``name``."""

@@ -14,11 +14,13 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from ..models import Webhook, WebhookDelivery
 from ..permissions import written_by_the_crm_policy
+from ..views.own_records import PermissionChooserViewSet
 from .webhooks import redeliver
 
 
 class WebhookViewSet(SnippetViewSet):
     model = Webhook
+    chooser_viewset_class = PermissionChooserViewSet
     icon = "link-external"
     menu_label = _("Webhooks")
     list_display = ["name", "url", "events", "is_active"]
@@ -90,6 +92,7 @@ LIST_URL = "wagtailsnippets_wagtail_crm_webhookdelivery:list"
 
 class WebhookDeliveryViewSet(SnippetViewSet):
     model = WebhookDelivery
+    chooser_viewset_class = PermissionChooserViewSet
     # A log of what was sent: read, retried or deleted, never added or edited.
     permission_policy = written_by_the_crm_policy(WebhookDelivery, {"add", "change"})
     icon = "list-ul"

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -22,6 +23,11 @@ class ReportsIndexView(WagtailAdminTemplateMixin, TemplateView):
     page_title = _("Reports")
     header_icon = "table"
     url_namespace = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not any(user_can_see(report, request.user) for report in REPORTS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]

@@ -202,6 +202,27 @@ class ChooserViewSet(chooser.SnippetChooserViewSet):
     chosen_multiple_view_class = ChosenMultipleView
 
 
+class PermissionChooserViewSet(chooser.SnippetChooserViewSet):
+    """Wagtail's snippet chooser (which checks no permission), for the users
+    with some permission on the model only: for CRM models that are not one
+    person's records (webhooks, the quarantine)."""
+
+    choose_view_class = type(
+        "ChooseView", (ChooserPermissionMixin, chooser.ChooseView), {}
+    )
+    choose_results_view_class = type(
+        "ChooseResultsView", (ChooserPermissionMixin, chooser.ChooseResultsView), {}
+    )
+    chosen_view_class = type(
+        "ChosenView", (ChooserPermissionMixin, chooser.SnippetChosenView), {}
+    )
+    chosen_multiple_view_class = type(
+        "ChosenMultipleView",
+        (ChooserPermissionMixin, chooser.SnippetChosenMultipleView),
+        {},
+    )
+
+
 PREFILL_FIELDS = ("organization", "contact", "lead", "deal")
 
 

@@ -75,3 +75,18 @@ def run(path, region="RU", **options):
 def phones(card):
     """(e164, extension, kind) of a card's phones, sorted."""
     return sorted(card.phones.values_list("e164", "extension", "kind"))
+
+
+def statuses(result):
+    """{row number: status} of an import's report."""
+    return {entry["row"]: entry["status"] for entry in result.entries}
+
+
+def assert_reimport_creates_nothing(path, region="RU"):
+    """Importing ``path`` again adds no contact and no organization."""
+    from wagtail_crm.models import Contact, Organization
+
+    before = Contact.objects.count(), Organization.objects.count()
+    again = run(path, region=region)
+    assert again.created["contacts"] == again.created["organizations"] == 0
+    assert (Contact.objects.count(), Organization.objects.count()) == before

@@ -10,22 +10,19 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from tests.import_files import mapped, phones, run, write_csv, write_xlsx
+from tests.import_files import (
+    assert_reimport_creates_nothing,
+    mapped,
+    phones,
+    run,
+    statuses,
+    write_csv,
+    write_xlsx,
+)
 from wagtail_crm.importing.pipeline import ImportOptions, prepare
 from wagtail_crm.models import Contact, Organization
 
 pytestmark = pytest.mark.django_db
-
-
-def statuses(result):
-    return {entry["row"]: entry["status"] for entry in result.entries}
-
-
-def assert_reimport_creates_nothing(path, region="RU"):
-    before = Contact.objects.count(), Organization.objects.count()
-    again = run(path, region=region)
-    assert again.created["contacts"] == again.created["organizations"] == 0
-    assert (Contact.objects.count(), Organization.objects.count()) == before
 
 
 def test_several_sites_in_one_cell(tmp_path):

@@ -6,22 +6,19 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.import_files import mapped, phones, run, write_csv, write_xlsx
+from tests.import_files import (
+    assert_reimport_creates_nothing,
+    mapped,
+    phones,
+    run,
+    statuses,
+    write_csv,
+    write_xlsx,
+)
 from wagtail_crm.models import Contact, ImportJob, Organization
 
 pytestmark = pytest.mark.django_db
 BASE = "/admin/crm/imports/"
-
-
-def statuses(result):
-    return {entry["row"]: entry["status"] for entry in result.entries}
-
-
-def assert_reimport_creates_nothing(path, region="RU"):
-    before = Contact.objects.count(), Organization.objects.count()
-    again = run(path, region=region)
-    assert again.created["contacts"] == again.created["organizations"] == 0
-    assert (Contact.objects.count(), Organization.objects.count()) == before
 
 
 def _workbook_with_list_second(path, first):

@@ -185,8 +185,9 @@ def _answers(values):
 
 def content_spam_reason(fields, *, request=None, site=None, data=None):
     """Why these fields look like spam (for the quarantine, in English; see
-    :func:`translated_reason`), or "". Stop phrases are also looked for in
-    ``data``, the rest of the submission (answers no CRM field takes)."""
+    :func:`translated_reason`), or "". Stop phrases are looked for in
+    ``data`` when given (every answer of a form, also those no CRM field
+    takes), else in ``fields``."""
     if request is not None:
         crm = site_settings.for_request(request)
     elif site is not None:
@@ -196,8 +197,8 @@ def content_spam_reason(fields, *, request=None, site=None, data=None):
     domain = email_key(fields.get("email")).rpartition("@")[2]
     if domain and _blocked(domain, set(crm.blocked_domain_list)):
         return BLOCKED_DOMAIN % {"domain": domain}
-    values = [*fields.values(), *(data or {}).values()]
-    text = " ".join(_answers(values)).lower()
+    # ``data`` holds every answer, those in ``fields`` too.
+    text = " ".join(_answers((data or fields).values())).lower()
     for phrase in crm.stop_phrase_list:
         if phrase in text:
             return STOP_PHRASE % {"phrase": phrase}

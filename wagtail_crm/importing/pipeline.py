@@ -75,17 +75,15 @@ def prepare(path, options: ImportOptions, *, filename=None) -> Preparation:
     """Open the file, find the header row and propose (or apply) the mapping."""
     table = {**synonym_table(), **options.profile_mapping}
     sheet, rows, head = _open_sheet(path, options.sheet, filename)
-    if (
-        options.sheet is None
-        and not options.header_row
-        and detect_header(head, table) is None
-    ):
+    guess = None if options.header_row else detect_header(head, table)
+    if guess is None and options.sheet is None and not options.header_row:
         # No sheet chosen and the first shows no header (empty, a cover page):
         # the list is on a later sheet the user sees.
         for name in sheet.sheet_names:
             if name != sheet.sheet_name and name not in sheet.hidden:
                 other = _open_sheet(path, name, filename)
-                if detect_header(other[2], table) is not None:
+                guess = detect_header(other[2], table)
+                if guess is not None:
                     sheet, rows, head = other
                     break
     if options.header_row:
@@ -99,7 +97,6 @@ def prepare(path, options: ImportOptions, *, filename=None) -> Preparation:
         headers = [str(value) if value is not None else "" for value in header.values]
         mapping = propose_mapping(headers, table)
     else:
-        guess = detect_header(head, table)
         if guess is None:
             raise ImportFileError(
                 _(

@@ -202,11 +202,14 @@ def _digits(text):
     return re.sub(r"[^0-9]", "", str(text or ""))
 
 
-def submission_class_of(page):
-    """The form submission model of a (specific) form page: Wagtail's
-    ``FormSubmission`` unless the page has a class of its own."""
-    get_class = getattr(page, "get_submission_class", None)
-    return get_class() if get_class is not None else FormSubmission
+def submission_classes(page_ids):
+    """{page id: the form submission model of that page} — Wagtail's
+    ``FormSubmission`` unless the page has a class of its own
+    (``get_submission_class()``); pages that no longer exist are left out."""
+    return {
+        page.pk: getattr(page, "get_submission_class", lambda: FormSubmission)()
+        for page in Page.objects.filter(pk__in=[pk for pk in page_ids if pk]).specific()
+    }
 
 
 def _form_submissions(raw):
@@ -216,8 +219,7 @@ def _form_submissions(raw):
     for page_id, data in raw:
         if isinstance(data, dict) and data.get("form_submission_id"):
             wanted.setdefault(page_id, set()).add(data["form_submission_id"])
-    pages = Page.objects.filter(pk__in=[pk for pk in wanted if pk]).specific()
-    classes = {page.pk: submission_class_of(page) for page in pages}
+    classes = submission_classes(wanted)
     found = {}
     for page_id, ids in wanted.items():
         model = classes.get(page_id, FormSubmission)

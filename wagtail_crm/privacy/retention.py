@@ -13,10 +13,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Page
 
 from ..models import Lead, QuarantinedSubmission
-from .data import submission_class_of
+from .data import submission_classes
 
 #: What ``Lead.attribution`` holds about the visitor rather than the campaign.
 PERSONAL_ATTRIBUTION = ("ip", "user_agent", "accept_language")
@@ -55,8 +54,8 @@ def _form_submissions(page_ids, cutoff):
     """The older form submissions of these pages, a query per submission
     class (a page may have its own, see ``get_submission_class()``)."""
     pages = {}
-    for page in Page.objects.filter(pk__in=page_ids).specific():
-        pages.setdefault(submission_class_of(page), []).append(page.pk)
+    for page_id, model in submission_classes(page_ids).items():
+        pages.setdefault(model, []).append(page_id)
     return [
         model.objects.filter(submit_time__lt=cutoff, page__in=ids)
         for model, ids in pages.items()
